@@ -1,0 +1,99 @@
+"""`kg describe` and `kg stats`: looking at the built store without writing SPARQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import KgError
+from .project import INFERRED_GRAPH
+from .results import PREFIXES, short
+
+LABEL_PREDICATES = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    predicate: str
+    value: str
+    inferred: bool
+
+
+@dataclass(frozen=True)
+class Description:
+    iri: str
+    outgoing: list[Statement]
+    incoming: list[Statement]
+
+
+def expand_iri(text: str) -> str:
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return text.strip("<>")
+
+
+def describe(store: ox.Store, iri_text: str) -> Description:
+    iri = expand_iri(iri_text)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as exc:
+        raise KgError(f"{iri_text!r} is not an IRI: {exc}") from None
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    outgoing, incoming, seen = [], [], set()
+    for quad in store.quads_for_pattern(node, None, None, None):
+        key = (quad.predicate.value, str(quad.object))
+        if key in seen:
+            continue
+        seen.add(key)
+        outgoing.append(Statement(short(quad.predicate), short(quad.object) if not isinstance(quad.object, ox.Literal) else _literal(quad.object),
+                                  quad.graph_name == inferred))
+    for quad in store.quads_for_pattern(None, None, node, None):
+        key = (quad.subject.value, quad.predicate.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        incoming.append(Statement(short(quad.predicate), short(quad.subject), quad.graph_name == inferred))
+    if not outgoing and not incoming:
+        raise KgError(f"nothing is known about <{iri}>", hint="check the IRI; `kg query -e` can search by label")
+    order = {p: i for i, p in enumerate(short(ox.NamedNode(p)) for p in LABEL_PREDICATES)}
+    outgoing.sort(key=lambda s: (s.inferred, order.get(s.predicate, len(order)), s.predicate, s.value))
+    incoming.sort(key=lambda s: (s.inferred, s.predicate, s.value))
+    return Description(iri=iri, outgoing=outgoing, incoming=incoming)
+
+
+def _literal(term: ox.Literal) -> str:
+    if term.language:
+        return f'"{term.value}"@{term.language}'
+    if term.datatype.value.endswith("#string"):
+        return f'"{term.value}"'
+    return f'{term.value} ({short(term.datatype)})'
+
+
+def render_description(d: Description) -> str:
+    lines = [f"<{d.iri}>"]
+    for s in d.outgoing:
+        lines.append(f"  {s.predicate}  {s.value}" + ("   [inferred]" if s.inferred else ""))
+    if d.incoming:
+        lines.append("referenced by:")
+        for s in d.incoming:
+            lines.append(f"  {s.value}  {s.predicate}" + ("   [inferred]" if s.inferred else ""))
+    return "\n".join(lines)
+
+
+STATS_QUERIES = {
+    "graphs": "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ORDER BY ?graph",
+    "classes": """SELECT ?class (COUNT(DISTINCT ?r) AS ?resources) WHERE {
+        GRAPH ?g { ?r a ?class } FILTER(?g != <%s>) } GROUP BY ?class ORDER BY DESC(?resources) ?class""" % INFERRED_GRAPH,
+    "plans": """PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?plan ?title (COUNT(DISTINCT ?r) AS ?resources) WHERE {
+          ?plan a jpp:Plan . OPTIONAL { ?plan dcterms:title ?title }
+          OPTIONAL { ?r jpp:inPlan ?plan } } GROUP BY ?plan ?title ORDER BY ?plan""",
+}

@@ -1,0 +1,83 @@
+"""Running a query on the built store or on a remote SPARQL 1.1 endpoint, with one result shape for both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .params import serialize_term
+from .sparql_text import forbidden_keywords, query_form, with_values_block
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class QueryResult:
+    form: str                                  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+
+def check_query(query: str, *, allow_network: bool = False) -> str:
+    """The query form, after refusing updates and (unless allowed) SERVICE."""
+    form = query_form(query)
+    found = forbidden_keywords(query)
+    updates = [w for w in found if w != "SERVICE"]
+    if form == "UPDATE" or updates:
+        raise QueryError(f"updates are not allowed here ({', '.join(updates) or 'update'})",
+                         hint="kg query runs read-only queries: SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if "SERVICE" in found and not allow_network:
+        raise QueryError("SERVICE would make the engine fetch from another endpoint",
+                         hint="pass --allow-network if you really want federated queries")
+    if form is None:
+        raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+    return form
+
+
+def run_local(store: ox.Store, query: str, *, bindings: dict[str, Term] | None = None,
+              allow_network: bool = False) -> QueryResult:
+    form = check_query(query, allow_network=allow_network)
+    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    try:
+        # The default graph is the union of all named graphs (asserted files and the inferred graph), as on Virtuoso.
+        answer = store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}", hint="check the query at that line and column") from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    return _from_oxigraph(form, answer)
+
+
+def _from_oxigraph(form: str, answer) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(form=form, boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        rows = []
+        for solution in answer:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return QueryResult(form=form, variables=names, rows=rows)
+    return QueryResult(form=form, triples=list(answer))
+
+
+def remote_query_text(query: str, bindings: dict[str, Term] | None) -> str:
+    """The text sent to a remote endpoint: the query with its parameters as a VALUES block."""
+    return with_values_block(query, {name: serialize_term(term) for name, term in (bindings or {}).items()})
+
+
+def run_remote(endpoint: str, query: str, *, bindings: dict[str, Term] | None = None, timeout: float = 60.0,
+               allow_network: bool = False) -> QueryResult:
+    from .remote import sparql_select_or_graph  # SPARQLWrapper is only imported for remote work
+
+    form = check_query(query, allow_network=allow_network)
+    text = remote_query_text(query, bindings)
+    return sparql_select_or_graph(endpoint, text, form=form, timeout=timeout)

@@ -1,0 +1,80 @@
+"""Reading RDF files strictly and safely.
+
+Every file goes through Oxigraph's parsers: they are strict (bad IRIs, language tags and literals are
+errors, not warnings), report line and column, and never fetch anything (no remote JSON-LD contexts,
+no external XML entities), unlike rdflib's defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import KgError, RdfSyntaxError
+
+FORMATS_BY_SUFFIX = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a plan file is kilobytes; anything this large is a mistake or an attack
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    path: Path
+    triples: list[ox.Triple]
+
+
+def rdf_format_for(path: Path) -> ox.RdfFormat:
+    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS_BY_SUFFIX))
+        raise KgError(f"{path}: unknown RDF file type {path.suffix!r}", hint=f"use one of {known}")
+    return fmt
+
+
+def parse_rdf_file(path: Path, *, base_iri: str | None = None) -> ParsedFile:
+    """Parse one file into triples; a syntax error names the file, line and column."""
+    path = Path(path)
+    fmt = rdf_format_for(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise KgError(f"{path}: cannot read: {exc.strerror}", hint="check the file name") from None
+    if size > MAX_FILE_BYTES:
+        raise KgError(f"{path}: file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+                      hint="split the file or check that it is the right one")
+    try:
+        with path.open("rb") as handle:
+            quads = list(ox.parse(handle, format=fmt, base_iri=base_iri, without_named_graphs=False))
+    except SyntaxError as exc:
+        line, column = _position(exc)
+        raise RdfSyntaxError(str(path), _strip_position(str(exc.msg if hasattr(exc, "msg") else exc)),
+                             line=line, column=column) from None
+    except (OSError, ValueError) as exc:
+        raise KgError(f"{path}: cannot parse: {exc}", hint="check that the file is RDF in the format its name says") from None
+    return ParsedFile(path=path, triples=[ox.Triple(q.subject, q.predicate, q.object) for q in quads])
+
+
+def _position(exc: SyntaxError) -> tuple[int | None, int | None]:
+    # Oxigraph puts (file, line, column, …) into SyntaxError.args[1], like Python's own SyntaxError.
+    line, column = getattr(exc, "lineno", None), getattr(exc, "offset", None)
+    return (line if isinstance(line, int) else None, column if isinstance(column, int) else None)
+
+
+def _strip_position(message: str) -> str:
+    prefix = "Parser error at line "
+    if message.startswith(prefix) and ": " in message:
+        return message.split(": ", 1)[1]
+    return message

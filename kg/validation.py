@@ -1,0 +1,186 @@
+"""Validating plan data against the SHACL shapes, with a report a city-hall clerk can act on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDFS, SH
+
+from .project import Project
+from .rdf_files import parse_rdf_file
+from .terms import rdflib_graph
+
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    focus_node: str
+    focus_label: str | None
+    result_path: str | None
+    value: str | None
+    source_shape: str
+    constraint: str
+    severity: str
+    message: str
+    files: tuple[str, ...]
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    issues: list[ValidationIssue] = field(default_factory=list)
+    report_graph: rdflib.Graph | None = None
+
+    def by_resource(self) -> dict[str, list[ValidationIssue]]:
+        grouped: dict[str, list[ValidationIssue]] = {}
+        for issue in sorted(self.issues, key=lambda i: (i.focus_node, i.result_path or "", i.message)):
+            grouped.setdefault(issue.focus_node, []).append(issue)
+        return grouped
+
+
+def load_shapes(project: Project) -> rdflib.Graph:
+    triples: list[ox.Triple] = []
+    for path in project.shape_files():
+        triples += parse_rdf_file(path).triples
+    return rdflib_graph(triples)
+
+
+def reference_triples(project: Project, *, exclude: Iterable[Path] = ()) -> list[ox.Triple]:
+    """The ontology, vocabularies and reference data that submitted plan data may link to."""
+    excluded = {Path(p).resolve() for p in exclude}
+    triples: list[ox.Triple] = []
+    for path in project.ontology_files() + project.reference_files():
+        if path.resolve() not in excluded:
+            triples += parse_rdf_file(path).triples
+    return triples
+
+
+def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str = "ja", inference: str = "none",
+                     origin: dict[str, tuple[str, ...]] | None = None, shapes: rdflib.Graph | None = None) -> ValidationReport:
+    """Validate triples that already include whatever ontology and reference data they need."""
+    import pyshacl  # imported here: it is slow to import and only validation needs it
+
+    data_graph = rdflib_graph(data)
+    shapes_graph = shapes if shapes is not None else load_shapes(project)
+    conforms, report_graph, _ = pyshacl.validate(
+        data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True,
+        allow_warnings=False, do_owl_imports=False, abort_on_first=False, iterate_rules=False)
+    issues = _issues(report_graph, data_graph, lang=lang, origin=origin or {})
+    return ValidationReport(conforms=bool(conforms), issues=issues, report_graph=report_graph)
+
+
+def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja", inference: str = "none") -> ValidationReport:
+    """Validate new plan data files together with the ontology and the reference data they link to."""
+    origin: dict[str, set[str]] = {}
+    data: list[ox.Triple] = []
+    for path in paths:
+        parsed = parse_rdf_file(Path(path))
+        for t in parsed.triples:
+            origin.setdefault(t.subject.value, set()).add(str(path))
+        data += parsed.triples
+    data += reference_triples(project, exclude=paths)
+    return validate_triples(data, project=project, lang=lang, inference=inference,
+                            origin={k: tuple(sorted(v)) for k, v in origin.items()})
+
+
+def _issues(report: rdflib.Graph, data: rdflib.Graph, *, lang: str, origin: dict[str, tuple[str, ...]]) -> list[ValidationIssue]:
+    issues = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        messages = list(report.objects(result, SH.resultMessage))
+        issues.append(ValidationIssue(
+            focus_node=str(focus),
+            focus_label=_label(data, focus, lang),
+            result_path=_path_text(report, report.value(result, SH.resultPath)),
+            value=_term_text(report.value(result, SH.value)),
+            source_shape=str(report.value(result, SH.sourceShape)),
+            constraint=str(report.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
+            severity=SEVERITY_NAMES.get(report.value(result, SH.resultSeverity), "Violation"),
+            message=_pick_language(messages, lang),
+            files=origin.get(str(focus), ()),
+        ))
+    return issues
+
+
+def _pick_language(messages: list[rdflib.Literal], lang: str) -> str:
+    for wanted in (lang, "en", "ja", None):
+        for m in messages:
+            if getattr(m, "language", None) == wanted:
+                return str(m)
+    return str(messages[0]) if messages else ""
+
+
+def _label(graph: rdflib.Graph, node, lang: str) -> str | None:
+    if node is None:
+        return None
+    labels = list(graph.objects(node, RDFS.label))
+    return _pick_language(labels, lang) if labels else None
+
+
+def _path_text(report: rdflib.Graph, path) -> str | None:
+    if path is None:
+        return None
+    if isinstance(path, rdflib.BNode):
+        inverse = report.value(path, SH.inversePath)
+        if inverse is not None:
+            return f"^{inverse}"
+        return "(complex path)"
+    return str(path)
+
+
+def _term_text(term) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.Literal):
+        return term.n3()
+    return str(term)
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+HEADINGS = {
+    "ja": {"ok": "適合しています（違反 0 件）。", "bad": "{n} 件の問題があります（{r} 件の資源）。",
+           "path": "プロパティ", "value": "値", "shape": "シェイプ", "file": "ファイル", "fix": "対処"},
+    "en": {"ok": "Conforms (0 violations).", "bad": "{n} problem(s) in {r} resource(s).",
+           "path": "property", "value": "value", "shape": "shape", "file": "file", "fix": "what to do"},
+}
+
+
+def render_text(report: ValidationReport, *, lang: str = "ja") -> str:
+    h = HEADINGS["ja" if lang == "ja" else "en"]
+    if report.conforms:
+        return h["ok"]
+    grouped = report.by_resource()
+    lines = [h["bad"].format(n=len(report.issues), r=len(grouped))]
+    for focus, issues in grouped.items():
+        label = issues[0].focus_label
+        lines.append("")
+        lines.append(f"● {focus}" + (f"  「{label}」" if label else ""))
+        if issues[0].files:
+            lines.append(f"    {h['file']}: {', '.join(issues[0].files)}")
+        for issue in issues:
+            lines.append(f"  - [{issue.severity}] {issue.message}")
+            if issue.result_path:
+                lines.append(f"      {h['path']}: {issue.result_path}")
+            if issue.value:
+                lines.append(f"      {h['value']}: {issue.value}")
+            lines.append(f"      {h['shape']}: {issue.source_shape}")
+    return "\n".join(lines)
+
+
+def render_json(report: ValidationReport) -> str:
+    return json.dumps({"conforms": report.conforms, "resources": {
+        focus: [asdict(i) for i in issues] for focus, issues in report.by_resource().items()}},
+        ensure_ascii=False, indent=2)
+
+
+def render_turtle(report: ValidationReport) -> str:
+    graph = report.report_graph if report.report_graph is not None else rdflib.Graph()
+    graph.bind("sh", SH)
+    return graph.serialize(format="turtle")
