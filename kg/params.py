@@ -1,8 +1,8 @@
 """Query parameters: named by the query's variables (`?_year_integer`), typed by their suffix, bound as RDF terms.
 
-Locally a parameter is substituted by the engine itself (SEP-0007 substitution in Oxigraph); for a remote
-endpoint the same terms go into a VALUES block (kg.sparql_text.with_values_block). Either way the value is an
-RDF term built and validated here, never text pasted into the query.
+The terms go into a VALUES block that opens the query's WHERE group (kg.sparql_text.with_values_block), the
+same text locally and on a remote endpoint. The value is an RDF term built and validated here, serialised by
+Oxigraph, never text pasted into the query.
 """
 
 from __future__ import annotations

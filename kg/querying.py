@@ -41,10 +41,12 @@ def check_query(query: str, *, allow_network: bool = False) -> str:
 def run_local(store: ox.Store, query: str, *, bindings: dict[str, Term] | None = None,
               allow_network: bool = False) -> QueryResult:
     form = check_query(query, allow_network=allow_network)
-    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    # The same text as is sent to a remote endpoint, so that both answer the same query. (Oxigraph's own
+    # substitution would need every parameter in the SELECT projection.)
+    text = bound_query_text(query, bindings)
     try:
         # The default graph is the union of all named graphs (asserted files and the inferred graph), as on Virtuoso.
-        answer = store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
+        answer = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}", hint="check the query at that line and column") from None
     except OSError as exc:
@@ -69,8 +71,8 @@ def _from_oxigraph(form: str, answer) -> QueryResult:
     return QueryResult(form=form, triples=list(answer))
 
 
-def remote_query_text(query: str, bindings: dict[str, Term] | None) -> str:
-    """The text sent to a remote endpoint: the query with its parameters as a VALUES block."""
+def bound_query_text(query: str, bindings: dict[str, Term] | None) -> str:
+    """The query with its parameters as a VALUES block opening the WHERE group."""
     return with_values_block(query, {name: serialize_term(term) for name, term in (bindings or {}).items()})
 
 
@@ -79,5 +81,5 @@ def run_remote(endpoint: str, query: str, *, bindings: dict[str, Term] | None = 
     from .remote import sparql_select_or_graph  # SPARQLWrapper is only imported for remote work
 
     form = check_query(query, allow_network=allow_network)
-    text = remote_query_text(query, bindings)
+    text = bound_query_text(query, bindings)
     return sparql_select_or_graph(endpoint, text, form=form, timeout=timeout)
