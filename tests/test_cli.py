@@ -1,0 +1,180 @@
+"""The kg command through a real process: success and failure paths and their exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_kg
+
+VALID_PLAN = ROOT / "data" / "ttl" / "132055-ome-strategy.ttl"
+
+
+def test_build_writes_a_store_and_reports_counts(tmp_path):
+    result = run_kg("build", build_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "asserted" in result.stdout and "inferred" in result.stdout
+    assert "· parse" in result.stderr  # progress on stderr
+    assert (tmp_path / "current" / "store").is_dir()
+    assert (tmp_path / "current" / "dataset.nq").stat().st_size > 0
+
+
+def test_build_quiet_prints_nothing(tmp_path):
+    result = run_kg("build", "--quiet", build_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+
+
+def _copy_project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / part, root / part)
+    return root
+
+
+def test_failed_build_leaves_previous_build_in_place(tmp_path):
+    root = _copy_project(tmp_path)
+    build_dir = tmp_path / "build"
+    assert run_kg("build", "-q", root=root, build_dir=build_dir).returncode == 0
+    before = (build_dir / "current").resolve()
+    broken = root / "data" / "ttl" / "132055-ome-strategy.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n<oops> <is> .\n", encoding="utf-8")
+    result = run_kg("build", "-q", root=root, build_dir=build_dir)
+    assert result.returncode == 2
+    assert "132055-ome-strategy.ttl:" in result.stderr and "syntax error" in result.stderr
+    assert (build_dir / "current").resolve() == before
+    query = run_kg("query", "05-kpi-values", "--format", "csv", root=root, build_dir=build_dir)
+    assert query.returncode == 0 and "出生数" in query.stdout
+
+
+def test_invalid_data_fails_build_with_exit_1_and_keeps_previous(tmp_path):
+    root = _copy_project(tmp_path)
+    build_dir = tmp_path / "build"
+    assert run_kg("build", "-q", root=root, build_dir=build_dir).returncode == 0
+    before = (build_dir / "current").resolve()
+    municipalities = root / "data" / "ttl" / "municipalities.ttl"
+    municipalities.write_text(municipalities.read_text(encoding="utf-8").replace('"132055"', '"132056"'), encoding="utf-8")
+    result = run_kg("build", "-q", "--lang", "en", root=root, build_dir=build_dir)
+    assert result.returncode == 1, result.stderr
+    assert "municipality/132055" in result.stderr
+    assert (build_dir / "current").resolve() == before
+
+
+def test_validate_valid_file_exits_0():
+    result = run_kg("validate", str(VALID_PLAN))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_validate_syntax_error_names_file_line_and_column(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "x" ;\n   ex:c .\n', encoding="utf-8")
+    result = run_kg("validate", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}:3:" in result.stderr
+
+
+def test_validate_invalid_file_exits_1_with_a_report_in_both_languages(tmp_path):
+    bad = tmp_path / "kpi.ttl"
+    bad.write_text("""@prefix jpp: <https://w3id.org/jp-plan-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+<https://example.org/kpi> a jpp:KPI ; rdfs:label "テスト指標"@ja ;
+    jpp:indicatorOf <https://example.org/goal> ;
+    prov:wasDerivedFrom <https://w3id.org/jp-plan-kg/id/source/132055-ome-strategy> .
+""", encoding="utf-8")
+    ja = run_kg("validate", str(bad))
+    en = run_kg("validate", "--lang", "en", str(bad))
+    assert ja.returncode == en.returncode == 1
+    assert "https://example.org/kpi" in ja.stdout and "テスト指標" in ja.stdout
+    assert "jpp:noValuesInSource" in ja.stdout or "noValuesInSource" in ja.stdout
+    assert ja.stdout != en.stdout
+    as_json = json.loads(run_kg("validate", "--format", "json", str(bad)).stdout)
+    assert as_json["conforms"] is False and "https://example.org/kpi" in as_json["resources"]
+    turtle = run_kg("validate", "--format", "turtle", str(bad)).stdout
+    assert "sh:ValidationReport" in turtle
+
+
+def test_validate_missing_file_exits_2(tmp_path):
+    result = run_kg("validate", str(tmp_path / "nope.ttl"))
+    assert result.returncode == 2 and "nope.ttl" in result.stderr
+
+
+def test_query_named_default_and_formats(built):
+    csv_out = run_kg("query", "05-kpi-values", "--format", "csv", build_dir=built.build_dir)
+    assert csv_out.returncode == 0, csv_out.stderr
+    rows = list(csv.DictReader(io.StringIO(csv_out.stdout)))
+    births = [r for r in rows if r["kpi"] == "出生数"]
+    assert births and births[0]["baselineValue"] == "615" and births[0]["targetYear"] == "2027"
+    as_json = json.loads(run_kg("query", "5", "--format", "json", build_dir=built.build_dir).stdout)
+    assert as_json["head"]["vars"][0] == "municipality" and len(as_json["results"]["bindings"]) == len(rows)
+    tsv = run_kg("query", "05-kpi-values", "--format", "tsv", build_dir=built.build_dir).stdout
+    assert tsv.splitlines()[0].startswith("?municipality\t") and '"出生数"@ja' in tsv
+    md = run_kg("query", "05-kpi-values", "--format", "md", build_dir=built.build_dir).stdout
+    assert md.startswith("| municipality |")
+    table = run_kg("query", "05-kpi-values", build_dir=built.build_dir).stdout
+    assert "出生数" in table and table.rstrip().endswith("row(s)")
+
+
+def test_query_with_parameter_and_file_and_expression(built):
+    by_year = run_kg("query", "13-plans-in-force", "--param", "year=2028", "-f", "csv", build_dir=built.build_dir)
+    assert by_year.returncode == 0, by_year.stderr
+    assert "西東京市デジタル田園都市国家構想総合戦略" in by_year.stdout and "厚木市" not in by_year.stdout
+    by_file = run_kg("query", str(ROOT / "queries" / "13-plans-in-force.rq"), "-f", "csv", build_dir=built.build_dir)
+    assert "厚木市" in by_file.stdout
+    expression = run_kg("query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv", build_dir=built.build_dir)
+    assert expression.returncode == 0 and int(expression.stdout.splitlines()[1]) > 1000
+
+
+def test_query_construct_prints_turtle(built):
+    result = run_kg("query", "-e", "CONSTRUCT { ?m ?p ?o } WHERE { ?m a <https://w3id.org/jp-plan-kg/ontology#Municipality> ; ?p ?o }",
+                    "-f", "ttl", build_dir=built.build_dir)
+    assert result.returncode == 0, result.stderr
+    assert "青梅市" in result.stdout and "@prefix" in result.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("query", "no-such-query"), "no query named"),
+    (("query", "13-plans-in-force", "--param", "decade=1"), "unknown parameter"),
+    (("query", "13-plans-in-force", "--param", "year=soon"), "not an integer"),
+    (("query", "-e", "SELECT ?x WHERE { ?x ?y }"), "syntax error"),
+    (("query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"), "SERVICE"),
+    (("query", "-e", "DELETE WHERE { ?s ?p ?o }"), "updates are not allowed"),
+    (("query", "-e", "LOAD <http://127.0.0.1:9/x>"), "updates are not allowed"),
+    (("query", "05-kpi-values", "-f", "ttl"), "CONSTRUCT/DESCRIBE"),
+])
+def test_query_errors_exit_2_with_a_message(built, args, needle):
+    result = run_kg(*args, build_dir=built.build_dir)
+    assert result.returncode == 2, result.stdout
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_query_without_a_build_says_so(tmp_path):
+    result = run_kg("query", "05-kpi-values", build_dir=tmp_path / "empty")
+    assert result.returncode == 2
+    assert "kg build" in result.stderr
+
+
+def test_queries_lists_the_catalogue():
+    result = run_kg("queries")
+    assert result.returncode == 0
+    assert "13-plans-in-force" in result.stdout and "year (integer, default 2026)" in result.stdout
+    checks = run_kg("queries", "--checks")
+    assert "orphan-elements" in checks.stdout
+
+
+def test_describe_and_stats(built):
+    described = run_kg("describe", "id:municipality/132055", build_dir=built.build_dir)
+    assert described.returncode == 0, described.stderr
+    lines = described.stdout.splitlines()
+    assert lines[1].lstrip().startswith("rdfs:label")  # labels first
+    assert "132055" in described.stdout and "referenced by:" in described.stdout
+    unknown = run_kg("describe", "https://example.org/nothing", build_dir=built.build_dir)
+    assert unknown.returncode == 2 and "nothing is known" in unknown.stderr
+    stats = run_kg("stats", build_dir=built.build_dir)
+    assert stats.returncode == 0 and "graph:inferred" in stats.stdout and "jpp:KPI" in stats.stdout
