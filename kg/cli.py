@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -69,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", help="triples per graph, resources per class and per plan")
     p.set_defaults(run=_stats)
+
+    # Further commands live in kg/cli_<name>.py, each with register(subparsers). Those modules only declare
+    # arguments: their heavy imports happen when their command runs, so `kg query` starts fast.
+    for module in sorted(Path(__file__).parent.glob("cli_*.py")):
+        importlib.import_module(f"kg.{module.stem}").register(sub)
     return parser
 
 

@@ -24,6 +24,7 @@ PREFIXES = {
     "u": "https://w3id.org/jp-plan-kg/vocab/unit/",
     "sdg": "http://metadata.un.org/sdg/",
     "graph": "https://w3id.org/jp-plan-kg/graph/",
+    "jpps": "https://w3id.org/jp-plan-kg/shapes#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "owl": "http://www.w3.org/2002/07/owl#",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +24,7 @@ class ValidationIssue:
     focus_node: str
     focus_label: str | None
     result_path: str | None
+    result_path_label: str | None
     value: str | None
     source_shape: str
     constraint: str
@@ -42,6 +44,28 @@ class ValidationReport:
         for issue in sorted(self.issues, key=lambda i: (i.focus_node, i.result_path or "", i.message)):
             grouped.setdefault(issue.focus_node, []).append(issue)
         return grouped
+
+
+@lru_cache(maxsize=256)
+def _prepared(text: str):
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+class PreparedQueryGraph(rdflib.Graph):
+    """A graph that parses each distinct SPARQL text once.
+
+    pySHACL runs a SHACL-SPARQL constraint once per focus node with the same text ($this is passed as a
+    binding), and rdflib parses the text every time (about 0.1 s): caching the parsed query made validating
+    the real data 6x faster.
+    """
+
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,  # noqa: N803
+              use_store_provided=True, **kwargs):
+        if isinstance(query_object, str) and not initNs:
+            query_object = _prepared(query_object)
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
 def load_shapes(project: Project) -> rdflib.Graph:
@@ -66,12 +90,13 @@ def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str =
     """Validate triples that already include whatever ontology and reference data they need."""
     import pyshacl  # imported here: it is slow to import and only validation needs it
 
-    data_graph = rdflib_graph(data)
+    data_graph = rdflib_graph(data, PreparedQueryGraph())
     shapes_graph = shapes if shapes is not None else load_shapes(project)
+    # inplace: the data graph is ours and thrown away afterwards, so pySHACL need not copy it.
     conforms, report_graph, _ = pyshacl.validate(
-        data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True,
+        data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True, inplace=True,
         allow_warnings=False, do_owl_imports=False, abort_on_first=False, iterate_rules=False)
-    issues = _issues(report_graph, data_graph, lang=lang, origin=origin or {})
+    issues = _issues(report_graph, data_graph, shapes_graph, lang=lang, origin=origin or {})
     return ValidationReport(conforms=bool(conforms), issues=issues, report_graph=report_graph)
 
 
@@ -89,15 +114,24 @@ def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja",
                             origin={k: tuple(sorted(v)) for k, v in origin.items()})
 
 
-def _issues(report: rdflib.Graph, data: rdflib.Graph, *, lang: str, origin: dict[str, tuple[str, ...]]) -> list[ValidationIssue]:
+def _issues(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph, *, lang: str,
+            origin: dict[str, tuple[str, ...]]) -> list[ValidationIssue]:
     issues = []
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
         messages = list(report.objects(result, SH.resultMessage))
+        if not any(getattr(m, "language", None) for m in messages):
+            # pySHACL drops the language tags of SHACL-SPARQL messages: take them from the shapes instead.
+            for node in (report.value(result, SH.sourceConstraint), report.value(result, SH.sourceShape)):
+                tagged = [m for m in shapes.objects(node, SH.message) if getattr(m, "language", None)] if node is not None else []
+                if tagged:
+                    messages = tagged
+                    break
         issues.append(ValidationIssue(
             focus_node=str(focus),
             focus_label=_label(data, focus, lang),
             result_path=_path_text(report, report.value(result, SH.resultPath)),
+            result_path_label=_label(data, report.value(result, SH.resultPath), lang),
             value=_term_text(report.value(result, SH.value)),
             source_shape=str(report.value(result, SH.sourceShape)),
             constraint=str(report.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
@@ -167,11 +201,18 @@ def render_text(report: ValidationReport, *, lang: str = "ja") -> str:
         for issue in issues:
             lines.append(f"  - [{issue.severity}] {issue.message}")
             if issue.result_path:
-                lines.append(f"      {h['path']}: {issue.result_path}")
+                named = f"（{issue.result_path_label}）" if lang == "ja" else f" ({issue.result_path_label})"
+                lines.append(f"      {h['path']}: {_short(issue.result_path)}" + (named if issue.result_path_label else ""))
             if issue.value:
                 lines.append(f"      {h['value']}: {issue.value}")
-            lines.append(f"      {h['shape']}: {issue.source_shape}")
+            lines.append(f"      {h['shape']}: {_short(issue.source_shape)}")
     return "\n".join(lines)
+
+
+def _short(iri: str) -> str:
+    from .results import short
+
+    return short(ox.NamedNode(iri)) if iri.startswith(("http://", "https://")) else iri
 
 
 def render_json(report: ValidationReport) -> str:
