@@ -14,7 +14,8 @@ from .errors import EXIT_INVALID, KgError
 from .project import INFERRED_GRAPH, Project
 from .reasoning import inferred_triples
 from .store import new_build_folder, publish, write_dataset_dump, write_store
-from .validation import ValidationReport, validate_triples
+from .incremental_validation import validate_project_files
+from .validation import ValidationReport
 
 
 class BuildInvalid(KgError):
@@ -37,7 +38,7 @@ class BuildResult:
     seconds: float
 
 
-def build(project: Project, *, closure: str = "owl-rl", lang: str = "ja",
+def build(project: Project, *, closure: str = "auto", lang: str = "ja",
           progress: Callable[[str], None] | None = None) -> BuildResult:
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
@@ -45,8 +46,7 @@ def build(project: Project, *, closure: str = "owl-rl", lang: str = "ja",
     asserted = dataset.all_triples()
     say(f"closure ({closure}) over {len(asserted):,} asserted triples")
     inferred = inferred_triples(asserted, closure=closure)
-    say(f"validate {len(asserted):,} triples against the shapes")
-    report = validate_triples(asserted, project=project, lang=lang, origin=_origins(dataset))
+    report = validate_project_files(project, lang=lang, progress=say)
     if not report.conforms:
         raise BuildInvalid(report)
     quads = dataset.quads() + [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in inferred]
@@ -66,14 +66,6 @@ def build(project: Project, *, closure: str = "owl-rl", lang: str = "ja",
     final = publish(project, paths, manifest)
     return BuildResult(path=str(final.root), asserted_triples=len(asserted), inferred_triples=len(inferred),
                        graphs=len(dataset.graphs) + 1, seconds=time.perf_counter() - started)
-
-
-def _origins(dataset) -> dict[str, tuple[str, ...]]:
-    origin: dict[str, set[str]] = {}
-    for g in dataset.graphs:
-        for t in g.triples:
-            origin.setdefault(t.subject.value, set()).add(g.path.name)
-    return {k: tuple(sorted(v)) for k, v in origin.items()}
 
 
 def _sha256(path) -> str:

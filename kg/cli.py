@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="parse, infer, validate and write the store under build/")
-    p.add_argument("--closure", choices=("owl-rl", "rdfs", "none"), default="owl-rl")
+    p.add_argument("--closure", choices=("auto", "owl-rl", "rules", "rdfs", "none"), default="auto",
+                   help="auto: owlrl's OWL 2 RL closure for small data, the same entailments by rules for large data")
     p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of validation messages")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.set_defaults(run=_build)

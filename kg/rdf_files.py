@@ -60,8 +60,11 @@ def parse_rdf_file(path: Path, *, base_iri: str | None = None) -> ParsedFile:
             quads = list(ox.parse(handle, format=fmt, base_iri=base_iri, without_named_graphs=False))
     except SyntaxError as exc:
         line, column = _position(exc)
-        raise RdfSyntaxError(str(path), _strip_position(str(exc.msg if hasattr(exc, "msg") else exc)),
-                             line=line, column=column) from None
+        message = _strip_position(str(exc.msg if hasattr(exc, "msg") else exc))
+        if "LoadDocumentCallback" in message:
+            raise KgError(f"{path}: the JSON-LD @context is a remote document, which kg never fetches",
+                          hint="put the context inline in the file (\"@context\": {…})") from None
+        raise RdfSyntaxError(str(path), message, line=line, column=column) from None
     except (OSError, ValueError) as exc:
         raise KgError(f"{path}: cannot parse: {exc}", hint="check that the file is RDF in the format its name says") from None
     return ParsedFile(path=path, triples=[ox.Triple(q.subject, q.predicate, q.object) for q in quads])

@@ -178,3 +178,32 @@ def test_describe_and_stats(built):
     assert unknown.returncode == 2 and "nothing is known" in unknown.stderr
     stats = run_kg("stats", build_dir=built.build_dir)
     assert stats.returncode == 0 and "graph:inferred" in stats.stdout and "jpp:KPI" in stats.stdout
+
+
+def test_validate_reads_other_rdf_formats(tmp_path):
+    import pyoxigraph as ox
+
+    triples = list(ox.parse(path=str(VALID_PLAN), format=ox.RdfFormat.TURTLE))
+    for suffix, fmt in ((".nt", ox.RdfFormat.N_TRIPLES), (".jsonld", ox.RdfFormat.JSON_LD), (".rdf", ox.RdfFormat.RDF_XML)):
+        path = tmp_path / f"ome{suffix}"
+        ox.serialize(triples, output=str(path), format=fmt)
+        result = run_kg("validate", str(path))
+        assert result.returncode == 0, (suffix, result.stdout, result.stderr)
+
+
+def test_validate_never_fetches_a_remote_jsonld_context(tmp_path):
+    doc = tmp_path / "remote-context.jsonld"
+    doc.write_text('{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "http://example.org/a", "name": "x"}', encoding="utf-8")
+    result = run_kg("validate", str(doc))
+    assert result.returncode == 2
+    assert "never fetches" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_refuses_external_xml_entities(tmp_path):
+    doc = tmp_path / "entity.rdf"
+    doc.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ext SYSTEM "file:///etc/passwd"> ]>\n'
+                   '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                   '<rdf:Description rdf:about="http://example.org/a"><ex:p>&ext;</ex:p></rdf:Description></rdf:RDF>',
+                   encoding="utf-8")
+    result = run_kg("validate", str(doc))
+    assert result.returncode == 2 and "root:" not in result.stdout + result.stderr
