@@ -7,6 +7,7 @@ no external XML entities), unlike rdflib's defaults.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,10 @@ FORMATS_BY_SUFFIX = {
 }
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a plan file is kilobytes; anything this large is a mistake or an attack
+MAX_ENTITY_EXPANSION = 16 * 1024 * 1024  # bytes that XML entity references may add to an RDF/XML file
+
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.DOTALL)
+_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s\"']+)\s+(SYSTEM|PUBLIC)?\s*([\"'])(.*?)\4", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ def parse_rdf_file(path: Path, *, base_iri: str | None = None) -> ParsedFile:
     if size > MAX_FILE_BYTES:
         raise KgError(f"{path}: file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
                       hint="split the file or check that it is the right one")
+    if fmt == ox.RdfFormat.RDF_XML:
+        _check_xml_entities(path)
     try:
         with path.open("rb") as handle:
             quads = list(ox.parse(handle, format=fmt, base_iri=base_iri, without_named_graphs=False))
@@ -68,6 +75,30 @@ def parse_rdf_file(path: Path, *, base_iri: str | None = None) -> ParsedFile:
     except (OSError, ValueError) as exc:
         raise KgError(f"{path}: cannot parse: {exc}", hint="check that the file is RDF in the format its name says") from None
     return ParsedFile(path=path, triples=[ox.Triple(q.subject, q.predicate, q.object) for q in quads])
+
+
+def _check_xml_entities(path: Path) -> None:
+    """Refuse what XML entities can do to a parser: fetch (external entities) and explode ("billion laughs").
+
+    Plain entities that abbreviate namespaces (&rdf;) are common in RDF/XML and stay allowed: one level deep,
+    and adding at most MAX_ENTITY_EXPANSION bytes in all.
+    """
+    data = path.read_bytes()
+    subset = _DOCTYPE_SUBSET.search(data)
+    if subset is None:
+        return
+    expansion = 0
+    for parameter, name, external, _quote, value in _ENTITY.findall(subset.group(1)):
+        if external or parameter:
+            raise KgError(f"{path}: the XML declares an external or parameter entity ({name.decode(errors='replace')}), "
+                          "which kg never loads", hint="remove the entity declaration from the DOCTYPE")
+        if b"&" in value or b"%" in value:
+            raise KgError(f"{path}: the XML entity {name.decode(errors='replace')} refers to other entities "
+                          "(nested entities can expand without bound)", hint="write the values out in full")
+        expansion += data.count(b"&" + name + b";") * len(value)
+    if expansion > MAX_ENTITY_EXPANSION:
+        raise KgError(f"{path}: XML entities would expand the file by {expansion:,} bytes, over the "
+                      f"{MAX_ENTITY_EXPANSION:,}-byte limit", hint="write the values out in full")
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

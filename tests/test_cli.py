@@ -207,3 +207,19 @@ def test_validate_refuses_external_xml_entities(tmp_path):
                    encoding="utf-8")
     result = run_kg("validate", str(doc))
     assert result.returncode == 2 and "root:" not in result.stdout + result.stderr
+
+
+def test_validate_refuses_billion_laughs_but_reads_namespace_entities(tmp_path):
+    levels = ['<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'] + [
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(7)]
+    bomb = tmp_path / "laughs.rdf"
+    bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [' + "".join(levels) + ']>\n'
+                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                    '<rdf:Description rdf:about="http://example.org/a"><ex:p>&h;</ex:p></rdf:Description></rdf:RDF>', encoding="utf-8")
+    result = run_kg("validate", str(bomb))
+    assert result.returncode == 2 and "nested entities" in result.stderr
+    plain = tmp_path / "namespaces.rdf"
+    plain.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ex "http://example.org/"> ]>\n'
+                     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                     '<rdf:Description rdf:about="&ex;a"><ex:p>v</ex:p></rdf:Description></rdf:RDF>', encoding="utf-8")
+    assert run_kg("validate", str(plain)).returncode == 0
