@@ -1,0 +1,136 @@
+"""An indicator's baseline or target, from the five cells of its row: year, value, qualifier, label, source line.
+
+`小学校:76.5% 中学校:72.1%` gives two value resources, `<kpi>/baseline-elementary-school` and
+`<kpi>/baseline-junior-high-school`, each with its breakdown; a single value is `<kpi>/baseline`. Ingest builds the
+values with this module, and export checks with it that the cells it wrote give back the same statements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from .cells import Context, concept_iri, is_blank, is_none_mark, lines_of
+from .layout import JPP, PROV, VALUE_ROLES
+from .values import CellProblem, ValuePart, YearReading, read_integer, read_value, read_year
+
+LATEST_AVAILABLE = "https://w3id.org/jp-plan-kg/vocab/qualifier/latest-available"
+
+
+@dataclass
+class BuiltValue:
+    iri: URIRef
+    year: YearReading
+    part: ValuePart
+    triples: list[tuple] = field(default_factory=list)
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (subject, predicate) → column key
+
+
+def value_iri(kpi: str, role: str, breakdown: str | None) -> URIRef:
+    suffix = role if breakdown is None else f"{role}-{breakdown.rstrip('/').rsplit('/', 1)[-1]}"
+    return URIRef(f"{kpi}/{suffix}")
+
+
+def generated_label(kpi_label: str | None, role: str, breakdown_label: str | None, year_label: str) -> str:
+    role_ja = VALUE_ROLES[role][2]
+    part = f"・{breakdown_label}" if breakdown_label else ""
+    return f"{kpi_label or ''} {role_ja}{part}（{year_label}）".strip()
+
+
+def _problem(column_key: str, problem: CellProblem) -> CellProblem:
+    problem.column_key = column_key
+    return problem
+
+
+def build_values(kpi: str, role: str, cells: dict, *, kpi_label: str | None, kpi_unit: str | None,
+                 kpi_sources: list, kpi_seed_line: Literal | None, ctx: Context) -> list[BuiltValue]:
+    """The value resources of one role; raises CellProblem with .column_key naming the cell to fix."""
+    year_raw, value_raw = cells.get(f"{role}_year"), cells.get(f"{role}_value")
+    if is_blank(year_raw) and is_blank(value_raw):
+        return []
+    if is_blank(year_raw):
+        raise _problem(f"{role}_year", CellProblem("value.year_missing", text=str(value_raw).strip(), column=""))
+    if is_blank(value_raw):
+        raise _problem(f"{role}_value", CellProblem("value.value_missing", text=str(year_raw).strip(), column=""))
+    try:
+        year = read_year(year_raw)
+    except CellProblem as problem:
+        raise _problem(f"{role}_year", problem) from None
+    try:
+        parts = read_value(value_raw, words=ctx.vocabulary.value_words(), default_unit=kpi_unit)
+    except CellProblem as problem:
+        raise _problem(f"{role}_value", problem) from None
+    try:
+        extra = [concept_iri("qualifier", q, ctx.vocabulary) for q in lines_of(cells.get(f"{role}_qualifier"))]
+    except CellProblem as problem:
+        raise _problem(f"{role}_qualifier", problem) from None
+    labels = _per_part(cells.get(f"{role}_label"), len(parts), f"{role}_label")
+    lines = _per_part(cells.get(f"{role}_line"), len(parts), f"{role}_line")
+    breakdown_labels = {t.iri: t.label_ja for t in ctx.vocabulary.scheme("breakdown").terms}
+    value_class = URIRef(JPP + VALUE_ROLES[role][0])
+    link = URIRef(JPP + VALUE_ROLES[role][1])
+    built = []
+    for index, part in enumerate(parts):
+        iri = value_iri(kpi, role, part.breakdown)
+        value = BuiltValue(iri=iri, year=year, part=part)
+
+        def add(predicate: str, obj, column: str) -> None:
+            value.triples.append((iri, URIRef(predicate), obj))
+            value.cells[(str(iri), predicate)] = column
+
+        value.triples.append((URIRef(kpi), link, iri))
+        value.cells[(str(kpi), str(link))] = f"{role}_value"
+        add(str(RDF.type), value_class, f"{role}_value")
+        label = labels[index] if labels else None
+        if label is None:
+            label = generated_label(kpi_label, role, breakdown_labels.get(part.breakdown), year.label)
+            add(str(RDFS.label), Literal(label, lang="ja"), f"{role}_value")
+        elif label != "":
+            add(str(RDFS.label), Literal(label, lang="ja"), f"{role}_label")
+        add(JPP + ("fiscalYear" if year.fiscal else "calendarYear"), Literal(str(year.year), datatype=XSD.integer), f"{role}_year")
+        add(JPP + "yearLabel", Literal(year.label, lang="ja"), f"{role}_year")
+        add(JPP + "numericValue", Literal(part.number, datatype=XSD.decimal), f"{role}_value")
+        add(JPP + "unit", URIRef(part.unit), f"{role}_value")
+        add(JPP + "valueLabel", Literal(part.label, lang="ja"), f"{role}_value")
+        if part.breakdown:
+            add(JPP + "breakdown", URIRef(part.breakdown), f"{role}_value")
+        qualifiers = set(part.qualifiers) | set(map(str, extra))
+        if year.latest_available:
+            qualifiers.add(LATEST_AVAILABLE)
+        for qualifier in sorted(qualifiers):
+            column = f"{role}_qualifier" if qualifier in map(str, extra) else f"{role}_value"
+            add(JPP + "qualifier", URIRef(qualifier), column)
+        for source in kpi_sources:
+            add(PROV + "wasDerivedFrom", source, "source")
+        line = lines[index] if lines else None
+        if line is None and kpi_seed_line is not None:
+            add(JPP + "seedLine", kpi_seed_line, "seed_line")
+        elif line not in (None, ""):
+            add(JPP + "seedLine", line, f"{role}_line")
+        built.append(value)
+    return built
+
+
+def _per_part(raw, count: int, column_key: str) -> list | None:
+    """One line for all parts, or one line per part; "-" means none. None when the cell is blank."""
+    if is_blank(raw):
+        return None
+    lines = lines_of(raw)
+    if len(lines) not in (1, count):
+        raise _problem(column_key, CellProblem("value.lines_mismatch", lines=len(lines), parts=count))
+    if len(lines) == 1:
+        lines = lines * count
+    values = []
+    for line in lines:
+        if is_none_mark(line):
+            values.append("")
+        elif column_key.endswith("_line"):
+            try:
+                values.append(Literal(str(read_integer(line)), datatype=XSD.integer))
+            except CellProblem as problem:
+                raise _problem(column_key, problem) from None
+        else:
+            values.append(line)
+    return values

@@ -1,0 +1,164 @@
+"""What ingest says, in Japanese and English: each problem names its cell and says what to write instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # years
+    "year.empty": ("年度が空です。令和5年度、R5、2023 のように書いてください。",
+                   "The year is empty: write it as 令和5年度, R5 or 2023."),
+    "year.unreadable": ("「{text}」は年度として読めません。令和5年度、R5、2023、平成30年度 のように年を数字で書いてください（年のみなら暦年）。",
+                        "Cannot read 「{text}」 as a year: write the year with its number, e.g. 令和5年度, R5, 2023, 平成30年度 (年 without 度 is a calendar year)."),
+    "year.era_out_of_range": ("「{text}」の元号の年がその元号にありません（平成は31年まで、昭和は64年まで）。",
+                              "「{text}」: that era has no such year (平成 ends in 31, 昭和 in 64)."),
+    "year.era_mismatch": ("「{text}」の元号の年（{era_year}年）と西暦（{western}年）が一致しません。どちらかを直してください。",
+                          "「{text}」: the era year ({era_year}) and the western year ({western}) differ; correct one of them."),
+    "year.out_of_range": ("「{text}」（{year}年）は1900〜2200年の範囲にありません。",
+                          "「{text}」 ({year}) is outside 1900-2200."),
+    "year.calendar_not_fiscal": ("「{text}」は暦年です。計画期間は年度で書いてください（例：{year}年度）。",
+                                 "「{text}」 is a calendar year: write the plan period in fiscal years (e.g. {year}年度)."),
+    "year_month.unreadable": ("「{text}」は年月として読めません。令和5年3月、2023-03 のように書いてください。日付が空欄の文書なら、このセルは空にして「日付（原文）」に書かれたとおりに書いてください。",
+                              "Cannot read 「{text}」 as a year and month: write 令和5年3月 or 2023-03. If the document leaves it blank, leave this cell empty and copy the wording to 日付（原文）."),
+    # values
+    "value.empty": ("値が空です。", "The value is empty."),
+    "value.no_number": ("「{text}」から数値を読めません。14,070人、12.5%、延べ 759 人 のように数字と単位で書いてください。",
+                        "Cannot read a number in 「{text}」: write digits and a unit, e.g. 14,070人, 12.5%, 延べ 759 人."),
+    "value.approximate": ("「{text}」は概数（約）です。数値だけを書き、概数であることは「注記」に書いてください。",
+                          "「{text}」 is approximate (約): write the number only and say it is approximate in 注記 (note)."),
+    "value.unknown_unit": ("「{text}」の単位「{unit}」は単位の一覧にありません。次のいずれかにしてください：{known}。",
+                           "「{text}」: the unit 「{unit}」 is not in the unit list; use one of {known}."),
+    "value.unit_differs": ("「{text}」の単位「{unit}」が指標の「単位」列と違います。どちらかを直してください。",
+                           "「{text}」: the unit 「{unit}」 differs from the indicator's 単位 (unit) column; correct one of them."),
+    "value.no_unit": ("「{text}」に単位がありません。値に単位を付ける（615人、12.5%）か、「単位」列で選んでください。",
+                      "「{text}」 has no unit: write it with the value (615人, 12.5%) or pick one in the 単位 (unit) column."),
+    "value.breakdown_twice": ("「{text}」で内訳「{breakdown}」が2回書かれています。",
+                              "「{text}」 names the breakdown 「{breakdown}」 twice."),
+    "value.text_before_breakdown": ("「{text}」の内訳の前に読めない文字があります。小学校:76.5% 中学校:72.1% のように書いてください。",
+                                    "「{text}」 has text before its first breakdown: write e.g. 小学校:76.5% 中学校:72.1%."),
+    "value.year_missing": ("値「{text}」の年度がありません。このセルに年度（令和5年度、2023 など）を書いてください。",
+                           "The value 「{text}」 has no year: write its year here (令和5年度, 2023 …)."),
+    "value.value_missing": ("年度「{text}」の値がありません。このセルに値を書くか、年度を消してください。",
+                            "The year 「{text}」 has no value: write the value here or clear the year."),
+    "value.target_before_baseline": ("目標値の年度（{target}）が現状値の年度（{baseline}）より前です。年度を確かめてください。",
+                                     "The target year ({target}) is before the baseline year ({baseline}): check the years."),
+    "value.lines_mismatch": ("行数（{lines}）が値の内訳の数（{parts}）と合いません。1行だけ書くか、内訳ごとに1行ずつ書いてください。",
+                             "{lines} line(s) for {parts} breakdown(s): write one line, or one line per breakdown."),
+    "kpi.no_values": ("現状値・目標値がありません。値を書くか、出典に数値がなければ「出典に数値なし」を TRUE にしてください。",
+                      "No baseline or target: write the values, or set 出典に数値なし (no values in source) to TRUE."),
+    # codes and plain cells
+    "code.form": ("団体コード「{text}」は6桁の数字ではありません。総務省の全国地方公共団体コード（例：132055）を書いてください。",
+                  "The local government code 「{text}」 is not 6 digits: write the code from the national list (e.g. 132055)."),
+    "code.check_digit": ("団体コード「{text}」の検査数字（6桁目）が正しくありません（上5桁からは {expected} になります）。コードを確かめてください。",
+                         "The check digit (6th digit) of the code 「{text}」 is wrong (the first five digits give {expected}): check the code."),
+    "integer.unreadable": ("「{text}」は整数として読めません。数字だけを書いてください。",
+                           "Cannot read 「{text}」 as a whole number: write digits only."),
+    "integer.too_small": ("「{text}」は {minimum} 以上にしてください。", "「{text}」 must be {minimum} or more."),
+    "page.unreadable": ("「{text}」は頁として読めません。42、P42 のように書いてください。",
+                        "Cannot read 「{text}」 as a page: write 42 or P42."),
+    "boolean.unreadable": ("「{text}」は TRUE か FALSE（はい・いいえ）で書いてください。",
+                           "Write TRUE or FALSE (はい/いいえ) instead of 「{text}」."),
+    "concept.unknown": ("「{text}」は{scheme}の一覧にありません。次のいずれかを選んでください：{known}。",
+                        "「{text}」 is not in the list of {scheme_en}: pick one of {known}."),
+    "kind.unknown": ("種類「{text}」はこのシートにありません。次のいずれかを選んでください：{known}。",
+                     "The kind 「{text}」 does not belong on this sheet: pick one of {known}."),
+    "cell.required": ("「{column}」は必須です。空欄にしないでください。", "「{column}」 is required: fill it in."),
+    "cell.one_value": ("「{column}」には値を1つだけ書いてください（{count}行あります）。",
+                       "「{column}」 takes one value only ({count} lines given)."),
+    "cell.date": ("Excel がこのセルを日付（{text}）に変えています。列の書式を「文字列」にして、書かれたとおり（2-1 など）に入れ直してください。",
+                  "Excel turned this cell into a date ({text}): format the column as Text and type the value again as written (e.g. 2-1)."),
+    "cell.newline_in_text": ("改行は値の区切りです。この列は1つの値なので、改行を除いてください。",
+                             "A line break separates values, and this column takes one value: remove the line break."),
+    # IDs and references
+    "id.form": ("ID「{text}」は使えません。半角英数字と - . / だけで goal-1/direction-2 のように書くか、https:// で始まるIRIにしてください。",
+                "The ID 「{text}」 cannot be used: write letters, digits, - . / only (goal-1/direction-2), or a full https:// IRI."),
+    "id.no_plan": ("「{text}」は計画の下のIDですが、計画シートの1行目の計画がありません。",
+                   "「{text}」 is an ID under the plan, but the plan sheet has no plan on its first row."),
+    "id.duplicate": ("ID「{text}」は {other} でも使われています。別のIDにしてください。",
+                     "The ID 「{text}」 is also used at {other}: give one of them another ID."),
+    "id.cannot_generate": ("IDを自動で作るには「{column}」が必要です。IDか「{column}」を書いてください。",
+                           "To number this row, kg needs 「{column}」: write an ID or fill in 「{column}」."),
+    "ref.unknown": ("「{text}」というIDの行がなく、プロジェクトのデータにもありません。IDの綴りを確かめるか、その行を追加してください。",
+                    "No row has the ID 「{text}」 and the project's data does not have it either: check the spelling or add the row."),
+    "plan.first_row": ("計画シートの1行目（3行目）は入力する計画にしてください（種類：{known}）。",
+                       "The first data row of the plan sheet must be the plan you enter (kind: {known})."),
+    "plan.missing": ("計画シートに計画がありません。3行目に計画を書いてください。",
+                     "The plan sheet has no plan: write the plan on row 3."),
+    "plan.cannot_name": ("計画のIDを作れません。IDを書くか、団体コードと種類を書いてください。",
+                         "Cannot name the plan: write an ID, or fill in the code and kind."),
+    # headers and sheets
+    "header.unknown": ("列見出し「{text}」はテンプレートにありません。列を消すか、内容を「その他の記述」シートに移してください。",
+                       "The column 「{text}」 is not in the template: delete it or move its contents to the その他の記述 (other statements) sheet."),
+    "header.missing": ("必須の列「{column}」がありません。テンプレート（kg template）から列を戻してください。",
+                       "The required column 「{column}」 is missing: restore it from the template (kg template)."),
+    # other statements
+    "other.property": ("プロパティ「{text}」を読めません。skos:note のような接頭辞付きの名前か <https://…> で書いてください。",
+                       "Cannot read the property 「{text}」: write a prefixed name such as skos:note, or <https://…>."),
+    "other.object_type": ("値の種類「{text}」を読めません。@ja、xsd:integer、ID のいずれかの形で書いてください。",
+                          "Cannot read the value type 「{text}」: write @ja, xsd:integer or ID."),
+    "other.graph": ("区分「{text}」を読めません。空欄（記述）か「分類」にしてください。",
+                    "Cannot read the graph 「{text}」: leave it blank (facts) or write 分類 (classification)."),
+    "other.literal": ("値「{text}」は {datatype} として正しくありません。", "The value 「{text}」 is not a valid {datatype}."),
+    # files
+    "file.not_found": ("{path} が見つかりません。", "{path} does not exist."),
+    "file.unreadable": ("{path} を読めません（{reason}）。Excel ブック（.xlsx）か、シートごとのCSVを入れたフォルダを指定してください。",
+                        "Cannot read {path} ({reason}): give an Excel workbook (.xlsx) or a folder of CSV files, one per sheet."),
+    "file.no_plan_sheet": ("{path} に「計画」シート（CSVなら 計画.csv か plan.csv）がありません。kg template で作ったテンプレートに入力してください。",
+                           "{path} has no 計画 (plan) sheet (for CSV: 計画.csv or plan.csv): fill in a template made by kg template."),
+    "file.not_template": ("{where} の1行目が列見出しではありません。kg template で作ったテンプレートの見出し（1行目：日本語、2行目：英語）を残してください。",
+                          "Row 1 of {where} holds no column headers: keep the template's headers (row 1 Japanese, row 2 English)."),
+    "file.csv_encoding": ("{path} の文字コードを読めません。UTF-8 か Shift_JIS で保存してください。",
+                          "Cannot decode {path}: save it as UTF-8 or Shift_JIS."),
+}
+
+SCHEME_NAMES = {
+    "viewpoint": ("共通視点", "shared viewpoints"), "policy-domain": ("政策分野", "policy domains"),
+    "national-direction": ("国の総合戦略の方向", "national directions"), "unit": ("単位", "units"),
+    "qualifier": ("値の修飾", "value qualifiers"), "breakdown": ("内訳", "breakdowns"),
+    "revision-change": ("改定での扱い", "revision changes"), "plan-status": ("計画の状態", "plan statuses"),
+    "completeness": ("網羅性", "completeness values"), "sdg": ("SDGs", "SDGs"),
+}
+
+
+def message(code: str, lang: str, **params) -> str:
+    ja, en = MESSAGES[code]
+    template = ja if lang == "ja" else en
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix, at a cell (sheet, row, column letter) when it has one."""
+    code: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None            # the column letter
+    header: tuple[str, str] | None = None  # (ja, en) header of the column
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+    text: str | None = None              # a ready message (shape violations carry their own, in the chosen language)
+
+    @property
+    def address(self) -> str | None:
+        if self.sheet is None:
+            return None
+        if self.row is None:
+            return self.sheet
+        return f"{self.sheet}!{self.column or 'A'}{self.row}"
+
+    def render(self, lang: str = "ja") -> str:
+        body = self.text if self.text is not None else message(self.code, lang, **self.params)
+        where = self.address
+        if where and self.header:
+            name = self.header[0] if lang == "ja" else self.header[1]
+            where += f"〔{name}〕" if lang == "ja" else f" [{name}]"
+        return f"{where}: {body}" if where else body
+
+
+def render_problems(problems: list[Problem], *, lang: str, source: str) -> str:
+    count = len(problems)
+    head = (f"{source}: {count} 件の問題があります。何も書き出していません。" if lang == "ja"
+            else f"{source}: {count} problem(s); nothing was written.")
+    return "\n".join([head, *(f"  {p.render(lang)}" for p in problems)])

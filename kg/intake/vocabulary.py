@@ -1,0 +1,138 @@
+"""The words a workbook offers in its drop-down lists, read from the ontology and its SKOS schemes.
+
+Nothing here is hard-coded: a concept added to ontology/vocab/*.ttl appears in the next template, and a class's
+Japanese label in ontology/jp-plan.ttl is what the 種類 (kind) column shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..project import BASE_IRI, Project
+from ..rdf_files import parse_rdf_file
+from .values import ValueWords, nfkc
+
+ONTOLOGY = BASE_IRI + "ontology#"
+VOCAB = BASE_IRI + "vocab/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
+
+
+@dataclass(frozen=True)
+class Term:
+    iri: str
+    label_ja: str
+    label_en: str
+    notation: str | None = None
+    alt_labels: tuple[str, ...] = ()
+
+    @property
+    def local_name(self) -> str:
+        return self.iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def names(self) -> list[str]:
+        """Everything a clerk may type for this term, best first."""
+        names = [self.label_ja, self.label_en, self.local_name, *self.alt_labels]
+        if self.notation:
+            names.append(self.notation)
+        return [n for n in names if n]
+
+
+@dataclass
+class TermList:
+    """A scheme's concepts (or a set of classes), in the order the vocabulary file gives them."""
+    key: str
+    terms: list[Term] = field(default_factory=list)
+
+    def find(self, text: str) -> Term | None:
+        wanted = _fold(text)
+        for term in self.terms:
+            if wanted == _fold(term.iri) or any(wanted == _fold(n) for n in term.names()):
+                return term
+        return None
+
+    def by_iri(self, iri: str) -> Term | None:
+        return next((t for t in self.terms if t.iri == iri), None)
+
+    def labels(self) -> list[str]:
+        return [t.label_ja for t in self.terms]
+
+
+def _fold(text: str) -> str:
+    return nfkc(text).strip().casefold()
+
+
+@dataclass
+class Vocabulary:
+    schemes: dict[str, TermList]
+    classes: TermList
+
+    def scheme(self, key: str) -> TermList:
+        return self.schemes[key]
+
+    def value_words(self) -> ValueWords:
+        units = {}
+        for term in self.schemes["unit"].terms:
+            for word in (term.notation, term.label_ja):
+                if word and not word.startswith("（"):
+                    units[nfkc(word)] = term.iri
+        breakdowns = {t.label_ja: t.iri for t in self.schemes["breakdown"].terms}
+        qualifiers = {}
+        for term in self.schemes["qualifier"].terms:
+            qualifiers[term.label_ja] = term.iri
+            for alt in term.alt_labels:
+                qualifiers[alt] = term.iri
+        # Tables abbreviate 延べ as 延; the scheme's label is the long form.
+        gross = self.schemes["qualifier"].find("延べ")
+        if gross is not None:
+            qualifiers.setdefault("延", gross.iri)
+        return ValueWords(units=units, breakdowns=breakdowns, qualifiers=qualifiers)
+
+
+def load_vocabulary(project: Project) -> Vocabulary:
+    triples: list[ox.Triple] = []
+    for path in project.ontology_files():
+        triples += parse_rdf_file(path).triples
+    return vocabulary_from_triples(triples)
+
+
+def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
+    labels: dict[tuple[str, str], str] = {}
+    alt: dict[str, list[str]] = {}
+    notation: dict[str, str] = {}
+    in_scheme: dict[str, list[str]] = {}
+    top_order: dict[str, int] = {}
+    classes: list[str] = []
+    for t in triples:
+        s, p, o = t.subject, t.predicate.value, t.object
+        if not isinstance(s, ox.NamedNode):
+            continue
+        if p in (SKOS + "prefLabel", RDFS_LABEL) and isinstance(o, ox.Literal) and o.language in ("ja", "en"):
+            labels.setdefault((s.value, o.language), o.value)
+        elif p == SKOS + "altLabel" and isinstance(o, ox.Literal) and o.language == "ja":
+            alt.setdefault(s.value, []).append(o.value)
+        elif p == SKOS + "notation" and isinstance(o, ox.Literal):
+            notation[s.value] = o.value
+        elif p == SKOS + "inScheme" and isinstance(o, ox.NamedNode):
+            in_scheme.setdefault(o.value, []).append(s.value)
+        elif p == SKOS + "hasTopConcept" and isinstance(o, ox.NamedNode):
+            top_order.setdefault(o.value, len(top_order))
+        elif p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value == OWL_CLASS and s.value.startswith(ONTOLOGY):
+            classes.append(s.value)
+
+    def term(iri: str) -> Term:
+        return Term(iri=iri, label_ja=labels.get((iri, "ja"), ""), label_en=labels.get((iri, "en"), ""),
+                    notation=notation.get(iri), alt_labels=tuple(alt.get(iri, ())))
+
+    schemes = {}
+    for scheme_iri, members in in_scheme.items():
+        if not scheme_iri.startswith(VOCAB):
+            continue
+        key = scheme_iri[len(VOCAB):]
+        ordered = sorted(dict.fromkeys(members), key=lambda iri: (top_order.get(iri, 10**6), iri))
+        schemes[key] = TermList(key=key, terms=[term(iri) for iri in ordered])
+    return Vocabulary(schemes=schemes, classes=TermList(key="class", terms=[term(iri) for iri in dict.fromkeys(classes)]))
