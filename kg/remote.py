@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import urllib.error
@@ -21,6 +22,12 @@ def sparql_select_or_graph(endpoint: str, text: str, *, form: str, timeout: floa
         raise KgError(f"endpoint {endpoint!r} is not an http(s) URL")
     client = SPARQLWrapper(endpoint)
     client.setQuery(text)
+    # SPARQLWrapper guesses the form with a regex that reads comments too (a header saying "describes" made it
+    # ask for DESCRIBE results); the form is known exactly here, and picks the Accept header.
+    client.queryType = form
+    # Content negotiation only: the extra format=/output= parameters that SPARQLWrapper adds otherwise make
+    # Virtuoso answer CONSTRUCT with 406 (they ask for N3 while Accept asks for N-Triples).
+    client.setOnlyConneg(True)
     client.setMethod(POST)
     client.setTimeout(int(max(1, timeout)))
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
@@ -55,14 +62,31 @@ def sparql_select_or_graph(endpoint: str, text: str, *, form: str, timeout: floa
     return QueryResult(form=form, variables=names, rows=rows)
 
 
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
+
+
 def _term(binding: dict):
     kind, value = binding["type"], binding["value"]
     if kind == "uri":
         return ox.NamedNode(value)
     if kind == "bnode":
-        return ox.BlankNode(value)
+        return _blank_node(value)
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:
+        if binding["datatype"] == XSD_BOOLEAN:
+            # Virtuoso stores booleans as integers and answers "1"/"0": valid lexical forms of xsd:boolean, but
+            # printed they would differ from the embedded store's canonical "true"/"false".
+            value = _CANONICAL_BOOLEAN.get(value, value)
         return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
     return ox.Literal(value)
+
+
+def _blank_node(label: str) -> ox.BlankNode:
+    # Servers name blank nodes as they like (Virtuoso: "nodeID://b10006"); keep the label where it is a valid
+    # N-Triples label, else a stable one derived from it, so that equal labels still mean the same node.
+    try:
+        return ox.BlankNode(label)
+    except ValueError:
+        return ox.BlankNode("b" + hashlib.sha1(label.encode("utf-8")).hexdigest()[:16])

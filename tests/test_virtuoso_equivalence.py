@@ -1,0 +1,98 @@
+"""The built dataset pushed to a real Virtuoso answers every question as the embedded store does.
+
+Same rows (as multisets, literals compared as values), same columns, and the same printed answer in every output
+format: what a person sees from `kg query NAME --endpoint URL` is what they see locally.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_kg
+from kg.catalogue import catalogue, find_query
+from kg.compare import multiset_difference, rows_as_values
+from kg.params import bind_parameters
+from kg.push import graphs_of_build, push_graphs
+from kg.querying import run_local, run_remote
+from kg.results import render
+from kg.store import current_build, read_manifest
+from virtuoso_session import dba_credentials, session_virtuoso
+
+pytestmark = pytest.mark.virtuoso
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = [(json.loads(path.read_text(encoding="utf-8"))["query"], i, case)
+         for path in sorted(GOLDEN.glob("*.json"))
+         for i, case in enumerate(json.loads(path.read_text(encoding="utf-8"))["cases"])]
+CHECKS = catalogue(ROOT / "queries", checks=True)
+FORMATS = ("table", "csv", "tsv", "json", "md")
+
+
+@pytest.fixture(scope="session")
+def virtuoso(request, tmp_path_factory):
+    return session_virtuoso(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def endpoint(virtuoso, built) -> str:
+    """The SPARQL endpoint of a Virtuoso holding exactly the build (graphs other tests pushed are pruned)."""
+    uploads = graphs_of_build(current_build(built), read_manifest(built))
+    push_graphs(uploads, endpoint=virtuoso.graph_store_endpoint, credentials=dba_credentials(virtuoso),
+                prune_sparql=virtuoso.sparql_endpoint)
+    return virtuoso.sparql_endpoint
+
+
+def test_server_holds_each_graph_of_the_build(built, endpoint):
+    manifest = read_manifest(built)
+    expected = {g["iri"]: g["triples"] for g in manifest["graphs"] if g["triples"]}
+    if manifest["inferred_triples"]:
+        expected[manifest["inferred_graph"]] = manifest["inferred_triples"]
+    answer = run_remote(endpoint, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                                  "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/jp-plan-kg/graph/')) } GROUP BY ?g")
+    assert {row["g"].value: int(row["n"].value) for row in answer.rows} == expected
+
+
+@pytest.mark.parametrize("name,index,case", CASES, ids=[f"{n}#{i}" for n, i, _ in CASES])
+def test_question_answers_as_locally(built, store, endpoint, name, index, case):
+    query = find_query(built.queries_dir, name)
+    bindings = bind_parameters(list(query.params), case.get("params", {}), query.defaults)
+    local = run_local(store, query.text, bindings=bindings)
+    remote = run_remote(endpoint, query.text, bindings=bindings)
+
+    assert remote.variables == local.variables
+    assert local.rows, "a question whose golden case has no rows proves nothing here"
+    only_remote, only_local = multiset_difference(rows_as_values(remote.rows, local.variables),
+                                                  rows_as_values(local.rows, local.variables))
+    assert not only_remote and not only_local, f"only on Virtuoso: {only_remote}\nonly locally: {only_local}"
+    if case.get("ordered"):
+        assert rows_as_values(remote.rows, local.variables) == rows_as_values(local.rows, local.variables)
+    for fmt in FORMATS:
+        # Same terms, same datatypes and language tags, as printed (row order aside where ties allow it).
+        printed_remote, printed_local = render(remote, fmt), render(local, fmt)
+        assert sorted(printed_remote.splitlines()) == sorted(printed_local.splitlines()), fmt
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[q.name for q in CHECKS])
+def test_data_check_finds_nothing_on_the_server_either(endpoint, check):
+    assert run_remote(endpoint, check.text).rows == []
+
+
+def test_construct_and_ask_answer_as_locally(store, endpoint):
+    construct = ("PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                 "CONSTRUCT { ?m rdfs:label ?label } WHERE { ?m a jpp:Municipality ; rdfs:label ?label }")
+    local, remote = run_local(store, construct), run_remote(endpoint, construct)
+    assert local.triples and set(map(str, remote.triples)) == set(map(str, local.triples))
+    ask = "ASK { ?plan a <https://w3id.org/jp-plan-kg/ontology#Plan> }"
+    assert run_remote(endpoint, ask).boolean is True
+
+
+def test_kg_query_prints_the_same_answer_remotely(built, endpoint):
+    for args in (("13", "--param", "year=2026"), ("05", "--format", "csv"), ("10", "--format", "tsv")):
+        local = run_kg("query", *args, build_dir=built.build_dir)
+        remote = run_kg("query", *args, "--endpoint", endpoint, build_dir=built.build_dir)
+        assert local.returncode == remote.returncode == 0, remote.stderr
+        assert remote.stdout == local.stdout
+        assert remote.stderr == ""
