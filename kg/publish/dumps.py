@@ -1,0 +1,135 @@
+"""Whole-dataset dumps: every triple, the asserted ones, and one subset per kind of graph, in several formats.
+
+Asserted and inferred triples stay distinguishable two ways: the dataset with its named graphs (TriG, N-Quads;
+one graph per source file plus graph/inferred), and a separate dump per kind (source facts, the project's
+classification, ontology and vocabularies, inferred). The counts written into VoID are the counts of the files.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .graphview import EDITORIAL, INFERRED, ONTOLOGY, SOURCE, graph_kind
+from .vocabulary import TURTLE_PREFIXES
+
+DUMPS_FOLDER = "dumps"
+MAIN_NAME = "jp-plan-kg"
+
+
+@dataclass(frozen=True)
+class Subset:
+    key: str
+    title: str
+    title_en: str
+    description: str
+    kinds: tuple[str, ...]
+
+
+SUBSETS = (
+    Subset("all", "全データ", "All triples", "文書の記載、本プロジェクトの分類、オントロジーと語彙、推論したトリプルのすべて。",
+           (SOURCE, EDITORIAL, ONTOLOGY, INFERRED)),
+    Subset("asserted", "記述されたトリプル", "Asserted triples", "推論を含まない、ファイルに書かれたトリプル（文書の記載・分類・オントロジー）。",
+           (SOURCE, EDITORIAL, ONTOLOGY)),
+    Subset("source-facts", "文書の記載", "Source facts", "出典文書が述べていることだけ（自治体・出典・計画の記載）。", (SOURCE,)),
+    Subset("classification", "本プロジェクトの分類", "Editorial classification",
+           "政策分野、国の総合戦略の方向、共通視点への対応付け、テーマとの関連（編集上の判断）。", (EDITORIAL,)),
+    Subset("ontology", "オントロジーと語彙", "Ontology and vocabularies", "クラス・プロパティとSKOS概念体系。", (ONTOLOGY,)),
+    Subset("inferred", "推論したトリプル", "Inferred triples", "オントロジー（OWL 2 RL）から推論した、記述されていないトリプル。", (INFERRED,)),
+)
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    key: str
+    name: str
+    suffix: str
+    media_type: str
+    rdf_format: ox.RdfFormat
+    gzip: bool
+    quads: bool
+    w3c_format: str           # http://www.w3.org/ns/formats/…
+    eu_file_type: str         # http://publications.europa.eu/resource/authority/file-type/…
+
+
+FORMATS = {
+    "ttl": FileFormat("ttl", "Turtle", ".ttl", "text/turtle", ox.RdfFormat.TURTLE, False, False, "Turtle", "RDF_TURTLE"),
+    "nt.gz": FileFormat("nt.gz", "N-Triples (gzip)", ".nt.gz", "application/n-triples", ox.RdfFormat.N_TRIPLES, True, False,
+                        "N-Triples", "RDF_N_TRIPLES"),
+    "jsonld": FileFormat("jsonld", "JSON-LD", ".jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, False, False,
+                         "JSON-LD", "JSON_LD"),
+    "trig": FileFormat("trig", "TriG（名前付きグラフ）", ".trig", "application/trig", ox.RdfFormat.TRIG, False, True, "TriG", "RDF_TRIG"),
+    "nq.gz": FileFormat("nq.gz", "N-Quads (gzip、名前付きグラフ)", ".nq.gz", "application/n-quads", ox.RdfFormat.N_QUADS, True, True,
+                        "N-Quads", "RDF_N_QUADS"),
+}
+SUBSET_FORMATS = ("ttl", "nt.gz", "jsonld")
+DATASET_FORMATS = ("trig", "nq.gz")     # only the whole dataset is published with its graphs
+
+
+@dataclass
+class Dump:
+    file: str                 # path in the site: dumps/jp-plan-kg.ttl
+    format: FileFormat
+    statements: int           # triples, or quads for the formats with graphs
+    bytes: int
+
+
+@dataclass
+class SubsetDumps:
+    subset: Subset
+    triples: int              # distinct triples
+    dumps: list[Dump] = field(default_factory=list)
+
+
+@dataclass
+class DumpSet:
+    subsets: list[SubsetDumps]
+    graphs: dict[str, int]    # named graph → triples
+    quads: int
+
+    def subset(self, key: str) -> SubsetDumps:
+        return next(s for s in self.subsets if s.subset.key == key)
+
+
+def _file_name(subset: str, fmt: FileFormat) -> str:
+    return f"{DUMPS_FOLDER}/{MAIN_NAME if subset == 'all' else subset}{fmt.suffix}"
+
+
+def serialize(items, fmt: FileFormat) -> bytes:
+    prefixes = TURTLE_PREFIXES if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    data = ox.serialize(items, format=fmt.rdf_format, prefixes=prefixes)
+    # mtime=0: the same build gives byte-identical dumps, whenever it is published.
+    return gzip.compress(data, mtime=0) if fmt.gzip else data
+
+
+def write_dumps(store: ox.Store, site: Path, *, manifest: dict | None = None) -> DumpSet:
+    kinds_by_manifest = {g["iri"]: g.get("kind", "data") for g in (manifest or {}).get("graphs", [])}
+    quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
+    # Only named graphs: the build puts nothing in the default graph, and a dump must not invent one.
+    quads = [q for q in quads if isinstance(q.graph_name, ox.NamedNode)]
+    by_kind: dict[str, list[ox.Triple]] = {}
+    graphs: dict[str, int] = {}
+    for q in quads:
+        by_kind.setdefault(graph_kind(q.graph_name.value, kinds_by_manifest), []).append(q.triple)
+        graphs[q.graph_name.value] = graphs.get(q.graph_name.value, 0) + 1
+    (site / DUMPS_FOLDER).mkdir(parents=True, exist_ok=True)
+    result = DumpSet(subsets=[], graphs=graphs, quads=len(quads))
+    for subset in SUBSETS:
+        triples = sorted({t for k in subset.kinds for t in by_kind.get(k, [])}, key=str)
+        entry = SubsetDumps(subset, len(triples))
+        for key in SUBSET_FORMATS:
+            entry.dumps.append(_write(site, _file_name(subset.key, FORMATS[key]), triples, FORMATS[key], len(triples)))
+        if subset.key == "all":
+            for key in DATASET_FORMATS:
+                entry.dumps.append(_write(site, _file_name("all", FORMATS[key]), quads, FORMATS[key], len(quads)))
+        result.subsets.append(entry)
+    return result
+
+
+def _write(site: Path, file: str, items: list, fmt: FileFormat, statements: int) -> Dump:
+    data = serialize(items, fmt)
+    (site / file).write_bytes(data)
+    return Dump(file=file, format=fmt, statements=statements, bytes=len(data))

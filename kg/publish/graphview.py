@@ -1,0 +1,164 @@
+"""Read access to the built store for the site: statements about a resource with where they come from, labels.
+
+Every statement carries the kinds of graph it is stated in: the sources' facts, the project's editorial
+classification, the ontology and vocabularies, or the inferred closure. A page shows that difference.
+Lookups go through the store one resource at a time (with small caches), so the same code serves a whole
+static site or one page on request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from ..project import GRAPH_BASE, INFERRED_GRAPH
+from ..querying import bound_query_text
+from . import locations
+from .vocabulary import RDF_TYPE, LABEL_PREDICATES
+
+SOURCE, EDITORIAL, ONTOLOGY, INFERRED = "source", "editorial", "ontology", "inferred"
+# The order in which a statement stated in several kinds of graph is described: a source fact stays a source fact.
+KIND_ORDER = (SOURCE, EDITORIAL, ONTOLOGY, INFERRED)
+_MANIFEST_KINDS = {"data": SOURCE, "classification": EDITORIAL, "ontology": ONTOLOGY}
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class Statement:
+    subject: ox.NamedNode | ox.BlankNode
+    predicate: ox.NamedNode
+    object: Term
+    kinds: tuple[str, ...]
+    graphs: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0]
+
+
+def graph_kind(graph_iri: str, manifest_kinds: dict[str, str] | None = None) -> str:
+    if graph_iri == INFERRED_GRAPH:
+        return INFERRED
+    if manifest_kinds and graph_iri in manifest_kinds:
+        return _MANIFEST_KINDS.get(manifest_kinds[graph_iri], SOURCE)
+    local = graph_iri[len(GRAPH_BASE):] if graph_iri.startswith(GRAPH_BASE) else ""
+    if local.startswith("classification/"):
+        return EDITORIAL
+    if local.startswith("ontology/"):
+        return ONTOLOGY
+    return SOURCE
+
+
+class GraphView:
+    """The store as the site sees it. `manifest` (from the build) names the kind of each graph."""
+
+    def __init__(self, store: ox.Store, *, manifest: dict | None = None, extra_anchors: dict[str, set[str]] | None = None):
+        self.store = store
+        self.manifest = manifest or {}
+        self._kinds = {g["iri"]: g.get("kind", "data") for g in self.manifest.get("graphs", [])}
+        # Anchors on pages that are not built from the store (the shapes page): page → ids.
+        self.extra_anchors = extra_anchors or {}
+        self.about = lru_cache(maxsize=4096)(self._about)
+        self.pointing_to = lru_cache(maxsize=1024)(self._pointing_to)
+
+    # -- statements ------------------------------------------------------------------------------------
+
+    def _merge(self, quads, key) -> list[Statement]:
+        merged: dict[tuple, tuple[ox.Quad, set[str], set[str]]] = {}
+        for quad in quads:
+            graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+            k = key(quad)
+            entry = merged.setdefault(k, (quad, set(), set()))
+            entry[1].add(graph_kind(graph, self._kinds))
+            entry[2].add(graph)
+        out = []
+        for quad, kinds, graphs in merged.values():
+            out.append(Statement(quad.subject, quad.predicate, quad.object,
+                                 tuple(k for k in KIND_ORDER if k in kinds), tuple(sorted(graphs))))
+        return out
+
+    def _about(self, iri: str) -> tuple[Statement, ...]:
+        node = ox.NamedNode(iri)
+        return tuple(self._merge(self.store.quads_for_pattern(node, None, None, None),
+                                 lambda q: (q.predicate, q.object)))
+
+    def _pointing_to(self, iri: str) -> tuple[Statement, ...]:
+        node = ox.NamedNode(iri)
+        return tuple(self._merge(self.store.quads_for_pattern(None, None, node, None),
+                                 lambda q: (q.subject, q.predicate)))
+
+    def objects(self, iri: str, predicate: str) -> list[Term]:
+        return [s.object for s in self.about(iri) if s.predicate.value == predicate]
+
+    def iris(self, iri: str, predicate: str) -> list[str]:
+        return [o.value for o in self.objects(iri, predicate) if isinstance(o, ox.NamedNode)]
+
+    def first_literal(self, iri: str, predicate: str) -> str | None:
+        values = [o for o in self.objects(iri, predicate) if isinstance(o, ox.Literal)]
+        return values[0].value if values else None
+
+    def subjects(self, predicate: str, iri: str) -> list[str]:
+        return [s.subject.value for s in self.pointing_to(iri)
+                if s.predicate.value == predicate and isinstance(s.subject, ox.NamedNode)]
+
+    def types(self, iri: str) -> set[str]:
+        return set(self.iris(iri, RDF_TYPE))
+
+    def described(self, iri: str) -> bool:
+        return bool(self.about(iri))
+
+    def query(self, text: str, *, bindings: dict[str, Term] | None = None):
+        """SPARQL over the union of all graphs, as every other part of kg sees the store. Values are bound as RDF
+        terms in a VALUES block (kg's one audited place for that), never pasted into the text."""
+        return self.store.query(bound_query_text(text, bindings), use_default_graph_as_union=True)
+
+    # -- labels ----------------------------------------------------------------------------------------
+
+    def labels(self, iri: str) -> dict[str, list[str]]:
+        """Labels by language tag, from the first label property that has any (rdfs:label, skos:prefLabel, dcterms:title)."""
+        for predicate in LABEL_PREDICATES:
+            found: dict[str, list[str]] = {}
+            for value in self.objects(iri, predicate):
+                if isinstance(value, ox.Literal):
+                    found.setdefault(value.language or "", []).append(value.value)
+            if found:
+                return {lang: sorted(v) for lang, v in found.items()}
+        return {}
+
+    def label(self, iri: str, lang: str = "ja") -> str | None:
+        labels = self.labels(iri)
+        for wanted in (lang, "ja", "", "en"):
+            if labels.get(wanted):
+                return labels[wanted][0]
+        for values in labels.values():
+            return values[0]
+        return None
+
+    def label_en(self, iri: str) -> str | None:
+        values = self.labels(iri).get("en")
+        return values[0] if values else None
+
+    # -- where a resource is shown -----------------------------------------------------------------------
+
+    def page_of(self, iri: str) -> str | None:
+        """The site file (with "#anchor" for ontology and shape terms) that shows this resource, or None."""
+        own = locations.own_page_path(iri)
+        if own is not None:
+            return own + ".html" if self.described(iri) else None
+        anchored = locations.document_anchor(iri)
+        if anchored is not None:
+            page, anchor = anchored
+            if not anchor:
+                return page + ".html"
+            if page == "ontology" and self.described(iri):
+                return f"{page}.html#{anchor}"
+            if anchor in self.extra_anchors.get(page, set()):
+                return f"{page}.html#{anchor}"
+            return None
+        external = locations.external_page_path(iri)
+        if external is not None and self.described(iri) and self.labels(iri):
+            return external + ".html"
+        return None

@@ -1,0 +1,160 @@
+"""The home page's overview: municipalities with their plans, and the two matrices that compare them —
+by shared viewpoint and by policy domain (both are this project's classification, not the documents' words).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .charts import natural_key, plan_indicators
+from .graphview import GraphView
+from .pages import Link, PageBuilder
+from .vocabulary import JPP
+
+VIEWPOINT_SCHEME = "https://w3id.org/jp-plan-kg/vocab/viewpoint"
+POLICY_DOMAIN_SCHEME = "https://w3id.org/jp-plan-kg/vocab/policy-domain"
+PREFIXES = """PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+@dataclass
+class PlanSummary:
+    link: Link
+    kind: str
+    period: str
+    indicators: int
+    elements: int
+
+
+@dataclass
+class MunicipalitySummary:
+    link: Link
+    name_en: str
+    prefecture: str
+    plans: list[PlanSummary]
+
+
+@dataclass
+class Cell:
+    value: int               # elements in the domain, or the city's own viewpoints mapped to the concept
+    secondary: int           # thematic links to the concept (viewpoint matrix only)
+    strength: float          # 0..1, for the cell's shade
+    title: str               # what the cell means, in words (tooltip)
+
+
+@dataclass
+class Matrix:
+    columns: list[Link]
+    rows: list[tuple[Link, list[Cell]]]
+
+
+@dataclass
+class Overview:
+    municipalities: list[MunicipalitySummary]
+    viewpoints: Matrix
+    domains: Matrix
+    counts: dict[str, int]
+
+
+def _rows(view: GraphView, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+    answer = view.query(PREFIXES + query)
+    return [{v.value: s[v.value] for v in answer.variables if s[v.value] is not None} for s in answer]
+
+
+def overview(view: GraphView, builder: PageBuilder, *, page: str = "index.html") -> Overview:
+    municipalities = municipality_summaries(view, builder, page)
+    columns = [m.link for m in municipalities]
+    return Overview(municipalities=municipalities, viewpoints=viewpoint_matrix(view, builder, municipalities, page),
+                    domains=domain_matrix(view, builder, columns, page), counts=counts(view))
+
+
+def municipality_summaries(view: GraphView, builder: PageBuilder, page: str) -> list[MunicipalitySummary]:
+    found = _rows(view, """SELECT DISTINCT ?m WHERE { ?m a jpp:Municipality }""")
+    out = []
+    for m in sorted((r["m"].value for r in found), key=natural_key):
+        prefecture = view.iris(m, JPP + "prefecture")
+        plans = []
+        for plan in sorted(view.subjects(JPP + "municipality", m), key=natural_key):
+            if not builder.is_plan(plan):
+                continue
+            plans.append(plan_summary(view, builder, plan, page))
+        plans.sort(key=lambda p: (-p.elements, p.link.text))
+        out.append(MunicipalitySummary(builder.link(m, page), view.label_en(m) or "",
+                                       view.label(prefecture[0]) if prefecture else "", plans))
+    return out
+
+
+def plan_summary(view: GraphView, builder: PageBuilder, plan: str, page: str) -> PlanSummary:
+    kinds = sorted(t for t in view.types(plan) if t.startswith(JPP))
+    # The most specific class names the kind: a strategy's DigitalGardenCityStrategy rather than Plan.
+    specific = [k for k in kinds if not any(k in view.iris(other, "http://www.w3.org/2000/01/rdf-schema#subClassOf")
+                                            for other in kinds if other != k)]
+    start = view.first_literal(plan, JPP + "startFiscalYear")
+    end = view.first_literal(plan, JPP + "endFiscalYear")
+    period = view.first_literal(plan, JPP + "periodLabel") or (f"{start or ''}〜{end or ''}年度" if start or end else "")
+    members = view.subjects(JPP + "inPlan", plan)
+    return PlanSummary(builder.link(plan, page), view.label(specific[0]) if specific else "", period,
+                       len(plan_indicators(view, plan)), len(members))
+
+
+def viewpoint_matrix(view: GraphView, builder: PageBuilder, municipalities: list[MunicipalitySummary], page: str) -> Matrix:
+    named = _rows(view, """SELECT ?m ?c ?label WHERE {
+        ?vp a jpp:Viewpoint ; jpp:mapsToConcept ?c ; jpp:inPlan/jpp:municipality ?m ; rdfs:label ?label
+        FILTER(LANG(?label) = "ja") }""")
+    linked = _rows(view, """SELECT ?m ?c (COUNT(DISTINCT ?r) AS ?n) WHERE {
+        ?link a jpp:ThematicLink ; jpp:linkedConcept ?c ; jpp:linkedResource ?r .
+        ?r (jpp:inPlan/jpp:municipality)|jpp:municipality ?m } GROUP BY ?m ?c""")
+    concepts = [c for c in view.subjects("http://www.w3.org/2004/02/skos/core#inScheme", VIEWPOINT_SCHEME)]
+    wording: dict[tuple[str, str], list[str]] = {}
+    for r in named:
+        wording.setdefault((r["m"].value, r["c"].value), []).append(r["label"].value)
+    links = {(r["m"].value, r["c"].value): int(r["n"].value) for r in linked}
+    top = max(links.values(), default=1) or 1
+
+    def reach(c: str) -> tuple:
+        return (-sum(1 for m in municipalities if (m.link.iri, c) in wording),
+                -sum(links.get((m.link.iri, c), 0) for m in municipalities), natural_key(c))
+
+    concepts.sort(key=reach)
+    rows = []
+    for m in municipalities:
+        cells = []
+        for c in concepts:
+            words = sorted(wording.get((m.link.iri, c), []))
+            n_links = links.get((m.link.iri, c), 0)
+            title = (f"{m.link.text}の視点「{'」「'.join(words)}」" if words else f"{m.link.text}の視点には対応なし") + \
+                f"。関連付けた計画要素 {n_links}件"
+            strength = 1.0 if words else 0.15 + 0.5 * n_links / top if n_links else 0.0
+            cells.append(Cell(len(words), n_links, round(strength, 3), title))
+        rows.append((m.link, cells))
+    return Matrix([builder.link(c, page) for c in concepts], rows)
+
+
+def domain_matrix(view: GraphView, builder: PageBuilder, columns: list[Link], page: str) -> Matrix:
+    found = _rows(view, """SELECT ?d ?m (COUNT(DISTINCT ?e) AS ?n) WHERE {
+        ?e jpp:policyDomain ?d ; jpp:inPlan/jpp:municipality ?m } GROUP BY ?d ?m""")
+    counts_by = {(r["d"].value, r["m"].value): int(r["n"].value) for r in found}
+    domains = view.subjects("http://www.w3.org/2004/02/skos/core#inScheme", POLICY_DOMAIN_SCHEME)
+    top = max(counts_by.values(), default=1) or 1
+    totals = {d: sum(counts_by.get((d, m.iri), 0) for m in columns) for d in domains}
+    rows = []
+    for d in sorted(domains, key=lambda d: (-totals[d], builder.display_label(d))):
+        name = builder.display_label(d)
+        cells = []
+        for m in columns:
+            n = counts_by.get((d, m.iri), 0)
+            cells.append(Cell(n, 0, round(n / top, 3), f"{m.text}: 「{name}」に分類した計画要素 {n}件"))
+        rows.append((builder.link(d, page), cells))
+    return Matrix(columns, rows)
+
+
+def counts(view: GraphView) -> dict[str, int]:
+    found = _rows(view, """SELECT
+        (COUNT(DISTINCT ?m) AS ?municipalities) (COUNT(DISTINCT ?p) AS ?plans) (COUNT(DISTINCT ?k) AS ?kpis) WHERE {
+        { ?m a jpp:Municipality } UNION { ?p a/rdfs:subClassOf* jpp:Plan } UNION { ?k a/rdfs:subClassOf* jpp:Indicator } }""")
+    return {k: int(v.value) for k, v in found[0].items()} if found else {}

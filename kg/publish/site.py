@@ -1,0 +1,180 @@
+"""`kg publish`: the built store as a static site — pages, per-resource RDF, charts, dumps, VoID/DCAT, server rules.
+
+The site is written into a fresh folder beside the target and moved into place at the end, so a failed publish
+never leaves half a site; an existing target is replaced only if an earlier `kg publish` wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+
+from ..errors import KgError
+from ..project import Project
+from ..rdf_files import parse_rdf_file
+from ..store import current_build, read_manifest
+from . import descriptions, hosting, locations
+from .charts import is_indicator
+from .dumps import DumpSet, write_dumps
+from .render import SiteRenderer
+
+MARKER = ".kg-publish.json"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    out: Path
+    pages: int
+    charts: int
+    skipped: list[str]          # resources of our namespace whose IRI cannot be a file name
+    triples: int
+    dumps: DumpSet
+    seconds: float
+
+
+def normalize_base(base_iri: str) -> str:
+    parts = urlsplit(base_iri)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise KgError(f"--base-iri {base_iri!r} is not an http(s) address of a folder",
+                      hint="give where the site will be hosted, e.g. https://example.org/jp-plan-kg/")
+    base = base_iri if base_iri.endswith("/") else base_iri + "/"
+    try:
+        hosting.base_path(base)
+    except ValueError as exc:
+        raise KgError(str(exc), hint="choose a base path of plain characters, e.g. /jp-plan-kg/") from None
+    return base
+
+
+def check_endpoint(endpoint: str | None) -> str | None:
+    if endpoint is None:
+        return None
+    if locations.safe_external_href(endpoint) is None:
+        raise KgError(f"--sparql-endpoint {endpoint!r} is not an http(s) URL", hint="e.g. https://example.org/sparql")
+    return endpoint
+
+
+def publish_site(project: Project, *, out: Path, base_iri: str, sparql_endpoint: str | None = None,
+                 progress: Callable[[str], None] | None = None) -> PublishResult:
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    base = normalize_base(base_iri)
+    endpoint = check_endpoint(sparql_endpoint)
+    build = current_build(project)
+    manifest = read_manifest(project)
+    out = Path(out).resolve()
+    _check_target(out)
+    staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        result = _write_site(project, staging, build.store, manifest, base=base, endpoint=endpoint, say=say)
+        (staging / MARKER).write_text(json.dumps({"base_iri": base, "build": str(build.root.name),
+                                                  "built": manifest.get("built")}, indent=1), encoding="utf-8")
+        _move_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    pages, charts, skipped, triples, dumps = result
+    return PublishResult(out=out, pages=pages, charts=charts, skipped=skipped, triples=triples, dumps=dumps,
+                         seconds=time.perf_counter() - started)
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise KgError(f"{out} is a file", hint="give a folder for --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise KgError(f"{out} is not empty and was not written by kg publish; nothing was changed",
+                      hint="choose a new or empty folder for --out (kg publish replaces only its own earlier output)")
+
+
+def _move_into_place(staging: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+
+
+def _write_site(project: Project, site: Path, store_path: Path, manifest: dict, *, base: str, endpoint: str | None,
+                say: Callable[[str], None]):
+    store = ox.Store.read_only(str(store_path))
+    shapes = [t for f in project.shape_files() for t in parse_rdf_file(f).triples]
+    renderer = SiteRenderer(store, base=base, manifest=manifest, sparql_endpoint=endpoint, shapes=shapes)
+
+    iris, skipped = renderer.resource_iris()
+    say(f"pages for {len(iris)} resources")
+    charts = 0
+    for iri in iris:
+        page = renderer.view.page_of(iri)
+        stem = page.removesuffix(".html")
+        _write(site / page, renderer.resource_page(iri))
+        for fmt in locations.RDF_SUFFIXES:
+            _write(site / f"{stem}.{fmt}", renderer.resource_rdf(iri, fmt))
+        svg = renderer.indicator_svg(iri) if is_indicator(renderer.view, iri) else None
+        if svg:
+            _write(site / f"{stem}.svg", svg)
+            charts += 1
+
+    say("ontology, vocabularies and shapes")
+    _write(site / "ontology.html", renderer.ontology_page())
+    _write(site / "shapes.html", renderer.shapes_page())
+    for fmt in locations.RDF_SUFFIXES:
+        _write(site / f"ontology.{fmt}", renderer.ontology_rdf(fmt))
+        _write(site / f"shapes.{fmt}", renderer.shapes_rdf(fmt))
+
+    say("dumps")
+    dumps = write_dumps(store, site, manifest=manifest)
+    triples = dumps.subset("all").triples
+
+    say("VoID and DCAT")
+    modified = descriptions.xsd_datetime(manifest.get("built"))
+    issued = _ontology_created(renderer)
+    examples = [i for i in iris if i.startswith(locations.BASE_IRI + "id/municipality/")][:1] + \
+               [i for i in iris if i.startswith(locations.BASE_IRI + "id/plan/") and i.count("/") == 7][:1]
+    void = descriptions.turtle(descriptions.void_description(
+        store, dumps, base=base, sparql_endpoint=endpoint, modified=modified, issued=issued, example_resources=examples))
+    _write(site / "void.ttl", void)
+    _write(site / ".well-known" / "void", void)
+    _write(site / "dcat.ttl", descriptions.turtle(descriptions.dcat_description(
+        dumps, base=base, sparql_endpoint=endpoint, modified=modified, issued=issued)))
+
+    say("home page, downloads, server rules")
+    _write(site / "index.html", renderer.home_page(triples=triples))
+    w3id = hosting.w3id_htaccess(base)
+    _write(site / "data.html", renderer.data_page(dumps, w3id_config=w3id is not None))
+    _write(site / ".htaccess", hosting.apache_htaccess(base))
+    _write(site / ".nojekyll", "")  # GitHub Pages would otherwise drop .well-known/ (folders starting with a dot)
+    _write(site / "hosting" / "nginx.conf", hosting.nginx_config(base))
+    if w3id:
+        _write(site / "hosting" / "w3id.htaccess", w3id)
+    static = resources.files("kg.publish") / "static"
+    for item in static.iterdir():
+        if item.is_file():
+            _write(site / "static" / item.name, item.read_bytes())
+    return len(iris), charts, skipped, triples, dumps
+
+
+def _ontology_created(renderer: SiteRenderer) -> ox.Literal | None:
+    for value in renderer.view.objects(locations.ONTOLOGY_IRI, "http://purl.org/dc/terms/created"):
+        if isinstance(value, ox.Literal):
+            return value
+    return None

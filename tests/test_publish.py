@@ -1,0 +1,455 @@
+"""`kg publish`: the static site, its per-resource RDF, dumps, VoID/DCAT, server rules, links and escaping.
+
+One real build of the project is published once through the real command; the tests read what it wrote.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import posixpath
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from conftest import ROOT, run_kg
+from kg.publish import render_resource
+from kg.publish.hosting import RESOURCE_PATTERN
+
+BASE = "https://example.org/jp-plan-kg/"
+ID = "https://w3id.org/jp-plan-kg/id/"
+OME_PLAN = ID + "plan/132055/strategy-2"
+OME_PAGE = "id/plan/132055/strategy-2.html"
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+CC_BY = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+
+@pytest.fixture(scope="module")
+def site(built, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("publish") / "site"
+    result = run_kg("publish", "--base-iri", BASE, "--out", str(out), build_dir=built.build_dir)
+    assert result.returncode == 0, result.stderr
+    assert "resource pages" in result.stdout and "KPI charts" in result.stdout
+    return out
+
+
+# -- a small HTML reader (the standard library's parser: what a browser would see as links, ids and text) --------
+
+class Page(HTMLParser):
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []    # (attribute, value)
+        self.ids: set[str] = set()
+        self.text: list[str] = []
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("href", "src"):
+            if name in attrs:
+                self.links.append((name, attrs[name]))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "table":
+            classes = (attrs.get("class") or "").split()
+            self._table = next((c for c in classes if c.startswith("matrix-")), None)
+            if self._table:
+                self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th") and self._table:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._table and self._cell is not None:
+            self.tables[self._table][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def read_page(path: Path) -> Page:
+    return Page(path.read_text(encoding="utf-8"))
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# -- the site ---------------------------------------------------------------------------------------------------------
+
+def test_site_has_home_documents_descriptions_and_server_rules(site):
+    for name in ("index.html", "ontology.html", "shapes.html", "data.html", "void.ttl", "dcat.ttl", ".well-known/void",
+                 ".htaccess", ".nojekyll", "hosting/nginx.conf", "hosting/w3id.htaccess", "static/style.css",
+                 "ontology.ttl", "ontology.jsonld", "ontology.nt", "shapes.ttl"):
+        assert (site / name).is_file(), name
+    assert (site / ".well-known" / "void").read_bytes() == (site / "void.ttl").read_bytes()
+
+
+def test_every_resource_of_the_store_has_a_page_and_its_rdf(site, store):
+    subjects = {q.subject.value for q in store.quads_for_pattern(None, None, None, None)
+                if isinstance(q.subject, ox.NamedNode)}
+    ours = [s for s in subjects if s.startswith(("https://w3id.org/jp-plan-kg/id/", "https://w3id.org/jp-plan-kg/vocab/"))]
+    assert len(ours) > 600
+    for iri in ours:
+        stem = site / iri.removeprefix("https://w3id.org/jp-plan-kg/")
+        for suffix in (".html", ".ttl", ".jsonld", ".nt"):
+            assert stem.with_name(stem.name + suffix).is_file(), f"{iri}{suffix}"
+    # The SDGs (the UN's IRIs, described in our SDG scheme) get pages of their own too.
+    assert (site / "external" / "metadata-un-org" / "sdg" / "11.html").is_file()
+
+
+def test_resource_rdf_files_agree_with_each_other_and_the_store(site, store):
+    stem = site / "id" / "plan" / "132055" / "strategy-2"
+    graphs = {}
+    for suffix, fmt in ((".ttl", "turtle"), (".jsonld", "json-ld"), (".nt", "nt")):
+        g = rdflib.Graph()
+        g.parse(stem.with_name(stem.name + suffix), format=fmt)  # rdflib: a parser independent of Oxigraph
+        graphs[suffix] = {(str(s), str(p), str(o)) for s, p, o in g}
+    assert graphs[".ttl"] == graphs[".jsonld"] == graphs[".nt"]
+    expected = {(q.subject.value, q.predicate.value, q.object.value)
+                for q in store.quads_for_pattern(ox.NamedNode(OME_PLAN), None, None, None)}
+    assert graphs[".ttl"] == expected
+
+
+def test_resource_page_shows_labels_properties_links_both_ways_and_provenance(site):
+    page = read_page(site / OME_PAGE)
+    text = " ".join(page.text)
+    assert "第2期青梅市まち・ひと・しごと創生総合戦略" in text
+    assert "所属する計画" in text          # a property name from the ontology's rdfs:label (jpp:inPlan, incoming)
+    assert "計画期間の最終年度" in text     # jpp:endFiscalYear's label
+    assert "000_defabe9730a54dd1.txt の第3行" in text   # seed line of the source text
+    hrefs = [v for a, v in page.links if a == "href"]
+    assert "../../municipality/132055.html" in hrefs                      # what it belongs to
+    assert "strategy-2/goal-1.html" in hrefs                              # what points to it (goal jpp:inPlan plan)
+    assert "../../source/132055-ome-strategy.html" in hrefs           # its source document
+    assert {"strategy-2.ttl", "strategy-2.jsonld", "strategy-2.nt"} <= set(hrefs)
+
+
+def test_editorial_and_inferred_statements_are_marked(site):
+    goal = (site / "id/plan/132055/strategy-2/goal-1.html").read_text(encoding="utf-8")
+    # jpp:policyDomain comes from graph/classification/...: its values carry the project's-classification badge.
+    row = goal[goal.index('policy domain</span>'):]
+    row = row[:row.index("</tr>")]
+    assert "badge-editorial" in row and "結婚・出産・子育て" in row
+    municipality = (site / "id/municipality/132055.html").read_text(encoding="utf-8")
+    row = municipality[municipality.index('title="http://www.w3.org/ns/prov#Agent">主体（PROV）</a>'):]   # inferred type
+    assert "badge-inferred" in row[:row.index("</li>")]
+    link = (site / "id/plan/132055/strategy-2/link-well-being-health.html").read_text(encoding="utf-8")
+    assert "本プロジェクトの編集者による分類" in link   # a resource attributed to jpp:ProjectEditors
+
+
+def test_plan_page_has_a_chart_per_kpi_with_values_years_and_breakdowns(site):
+    html = (site / OME_PAGE).read_text(encoding="utf-8")
+    charts = re.findall(r"<svg [^>]*class=\"kpi-chart\".*?</svg>", html, re.S)
+    assert len(charts) == 7
+    first = charts[0]
+    for shown in ("出生数", "現状値 令和3年度", "615人", "目標値 令和9年度", "526人"):
+        assert shown in first
+    assert "小学校" in html and "中学校" in html   # the split KPI shows its breakdowns
+    for chart in charts:
+        ET.fromstring(chart)  # each is well-formed SVG
+    standalone = site / "id/plan/132055/strategy-2/goal-1/direction-1/kpi-1.svg"
+    assert ET.parse(standalone).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_chart_values_are_the_golden_kpi_values(site):
+    """Every baseline and target of Ome's KPIs in question 5's golden answer is drawn in the plan's charts."""
+    golden = json.loads((ROOT / "tests/golden/05-kpi-values.json").read_text(encoding="utf-8"))
+    rows = [r["values"] for case in golden["cases"] for r in case["rows"] if r["values"]["municipality"] == "青梅市"]
+    assert len(rows) >= 7
+    html = (site / OME_PAGE).read_text(encoding="utf-8")
+    charts = {ET.fromstring(c).find("{http://www.w3.org/2000/svg}title").text.split(":")[0]: c
+              for c in re.findall(r"<svg [^>]*class=\"kpi-chart\".*?</svg>", html, re.S)}
+    for row in rows:
+        chart = charts[row["kpi"]]
+        drawn = {float(v) for v in re.findall(r'data-value="([0-9.]+)"', chart)}
+        assert float(row["baselineValue"]) in drawn and float(row["targetValue"]) in drawn, row
+
+
+def test_home_page_matrices(site):
+    page = read_page(site / "index.html")
+    viewpoints, domains = page.tables["matrix-viewpoints"], page.tables["matrix-domains"]
+    assert [r[0] for r in viewpoints[1:]] == ["青森市", "青梅市", "清瀬市", "西東京市", "厚木市"]
+    header = domains[0]
+    cells = {(row[0], header[i]): row[i] for row in domains[1:] for i in range(1, len(header))}
+    golden = json.loads((ROOT / "tests/golden/14-policy-domains.json").read_text(encoding="utf-8"))
+    expected = {(r["values"]["domain"], r["values"]["municipality"]): str(r["values"]["elements"])
+                for case in golden["cases"] for r in case["rows"]}
+    for key, value in cells.items():
+        assert value == expected.get(key, "·"), key
+
+
+def test_ontology_page_documents_every_term_and_the_vocabularies(site, store):
+    page = read_page(site / "ontology.html")
+    text = " ".join(page.text)
+    for term, label, definition in (("Plan", "計画", "行政主体が策定する"), ("inPlan", "所属する計画", None),
+                                    ("KPI", "重要業績評価指標（KPI）", None)):
+        assert term in page.ids and label in text
+        if definition:
+            assert definition in text
+    terms = {q.subject.value.split("#")[1] for q in store.quads_for_pattern(None, None, None, None)
+             if q.subject.value.startswith("https://w3id.org/jp-plan-kg/ontology#")}
+    assert terms <= page.ids
+    assert "../vocab/viewpoint.html" not in page.links and ("href", "vocab/viewpoint.html") in page.links
+    shapes = read_page(site / "shapes.html")
+    assert "MunicipalityShape" in shapes.ids and "対象" in " ".join(shapes.text)
+
+
+_ATTRIBUTE = re.compile(r'\s(href|src|id)="([^"]*)"')
+
+
+def _links_and_ids(path: Path) -> tuple[list[tuple[str, str]], set[str]]:
+    """Attributes as a browser reads them (entities decoded); quicker than a full parse over 600 pages."""
+    found = [(name, html.unescape(value)) for name, value in _ATTRIBUTE.findall(path.read_text(encoding="utf-8"))]
+    return [f for f in found if f[0] != "id"], {v for n, v in found if n == "id"}
+
+
+def test_every_internal_link_resolves(site):
+    """A link checker over every page: each relative href/src names a file of the site, each #anchor an id in it."""
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    ids: dict[str, set[str]] = {}
+    broken, pages = [], sorted(f for f in files if f.endswith(".html"))
+    assert len(pages) > 600
+    for page in pages:
+        for attribute, value in _links_and_ids(site / page)[0]:
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https"):
+                continue
+            assert not parts.scheme, f"{page}: {attribute}={value!r}"   # no javascript:, data:, file: links
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
+            if target not in files:
+                broken.append(f"{page} → {value}")
+                continue
+            if parts.fragment and target.endswith(".html"):
+                if target not in ids:
+                    ids[target] = _links_and_ids(site / target)[1]
+                if parts.fragment not in ids[target]:
+                    broken.append(f"{page} → {value} (no such anchor)")
+    assert not broken, "\n".join(broken[:20])
+
+
+# -- dumps and descriptions -------------------------------------------------------------------------------------------
+
+RDFLIB_FORMATS = {".ttl": "turtle", ".nt.gz": "nt", ".jsonld": "json-ld", ".trig": "trig", ".nq.gz": "nquads"}
+
+
+OXIGRAPH_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt.gz": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+                    ".trig": ox.RdfFormat.TRIG, ".nq.gz": ox.RdfFormat.N_QUADS}
+
+
+def _distinct_triples(path: Path, *, independent: bool = False) -> set:
+    """The distinct triples of a dump, graphs ignored. independent=True parses with rdflib (not Oxigraph, which
+    wrote the files); otherwise with Oxigraph's strict parser, which is quick."""
+    suffix = next(s for s in RDFLIB_FORMATS if path.name.endswith(s))
+    data = path.read_bytes()
+    if suffix.endswith(".gz"):
+        data = gzip.decompress(data)
+    if not independent:
+        return {(q.subject, q.predicate, q.object) for q in ox.parse(data, format=OXIGRAPH_FORMATS[suffix])}
+    dataset = rdflib.Dataset()
+    dataset.parse(data=data, format=RDFLIB_FORMATS[suffix])
+    return {(s, p, o) for s, p, o, _g in dataset.quads((None, None, None, None))}
+
+
+def _local(site: Path, url) -> Path:
+    assert str(url).startswith(BASE), url
+    return site / str(url)[len(BASE):]
+
+
+def test_each_dump_parses_to_the_triple_count_void_states(site):
+    void = rdflib.Graph().parse(site / "void.ttl", format="turtle")
+    checked = 0
+    for dataset, count in void.subject_objects(VOID.triples):
+        dumps = list(void.objects(dataset, VOID.dataDump))
+        if not dumps:
+            continue  # property partitions
+        for url in dumps:
+            # The whole dataset's five files through rdflib as well (an independent parser), the subsets through Oxigraph.
+            whole = str(url).startswith(BASE + "dumps/jp-plan-kg.")
+            for independent in ((False, True) if whole else (False,)):
+                assert len(_distinct_triples(_local(site, url), independent=independent)) == int(count), url
+            checked += 1
+    assert checked == 20   # 6 subsets × (Turtle, N-Triples gzip, JSON-LD) + TriG and N-Quads of the whole
+
+
+def test_asserted_and_inferred_are_apart_and_make_up_the_whole(site):
+    dumps = site / "dumps"
+    asserted = _distinct_triples(dumps / "asserted.nt.gz")
+    inferred = _distinct_triples(dumps / "inferred.nt.gz")
+    everything = _distinct_triples(dumps / "jp-plan-kg.nt.gz")
+    assert inferred and not asserted & inferred
+    assert asserted | inferred == everything
+    editorial = _distinct_triples(dumps / "classification.nt.gz")
+    assert editorial <= asserted
+    # In the dataset with graphs, the inferred triples are exactly the graph/inferred graph.
+    with gzip.open(dumps / "jp-plan-kg.nq.gz", "rt", encoding="utf-8") as nquads:
+        in_graph = sum(1 for line in nquads if line.rstrip().endswith("<https://w3id.org/jp-plan-kg/graph/inferred> ."))
+    assert in_graph == len(inferred)
+
+
+def test_dcat_describes_every_distribution_with_its_size_type_and_licence(site):
+    dcat = rdflib.Graph().parse(site / "dcat.ttl", format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/jp-plan-kg/dataset")
+    assert (dataset, DCTERMS.license, CC_BY) in dcat
+    assert dcat.value(dataset, DCTERMS.modified) is not None
+    distributions = list(dcat.objects(dataset, DCAT.distribution))
+    assert len(distributions) == 20
+    for dist in distributions:
+        path = _local(site, dcat.value(dist, DCAT.downloadURL))
+        assert int(dcat.value(dist, DCAT.byteSize)) == path.stat().st_size, path
+        assert (dist, DCTERMS.license, CC_BY) in dcat
+        assert str(dcat.value(dist, DCAT.mediaType)).startswith("https://www.iana.org/assignments/media-types/")
+    assert (None, DCAT.endpointURL, None) not in dcat   # no endpoint configured for this site
+
+
+def test_base_iri_changes_descriptions_not_iris_and_names_the_endpoint(site, built, tmp_path):
+    out = tmp_path / "preview"
+    shutil.copytree(site, out)                      # an earlier publish: kg publish may replace it
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    result = run_kg("publish", "--base-iri", "http://127.0.0.1:8000/", "--out", str(out),
+                    "--sparql-endpoint", "https://example.org/sparql", "-q", build_dir=built.build_dir)
+    assert result.returncode == 0, result.stderr
+    assert not (out / "stale.html").exists()        # replaced as a whole, nothing of the old site left
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".preview.")]   # no staging folder left
+    # Canonical IRIs and the relative links between pages do not depend on the base.
+    for name in ("id/plan/132055/strategy-2.ttl", "id/municipality/132055.jsonld", "dumps/jp-plan-kg.ttl"):
+        assert (out / name).read_bytes() == (site / name).read_bytes(), name
+    def without_base(text: str) -> str:
+        text = re.sub(r'<link rel="canonical" href="[^"]*">', "", text)
+        text = re.sub(r'<li><a href="https://example.org/sparql">[^<]*</a></li>|<a href="https://example.org/sparql">[^<]*</a>', "", text)
+        return re.sub(r"\s+", " ", text)
+
+    for name in (OME_PAGE, "index.html", "ontology.html"):
+        assert without_base((out / name).read_text(encoding="utf-8")) == without_base((site / name).read_text(encoding="utf-8"))
+    void = rdflib.Graph().parse(out / "void.ttl", format="turtle")
+    assert (None, VOID.sparqlEndpoint, rdflib.URIRef("https://example.org/sparql")) in void
+    assert (None, VOID.dataDump, rdflib.URIRef("http://127.0.0.1:8000/dumps/jp-plan-kg.ttl")) in void
+    dcat = rdflib.Graph().parse(out / "dcat.ttl", format="turtle")
+    assert (None, DCAT.endpointURL, rdflib.URIRef("https://example.org/sparql")) in dcat
+    assert not (out / "hosting" / "w3id.htaccess").exists() or "127.0.0.1:8000" in (out / "hosting" / "w3id.htaccess").read_text()
+
+
+def test_server_rules_redirect_resource_iris_and_never_files(site):
+    htaccess = (site / ".htaccess").read_text(encoding="utf-8")
+    nginx = (site / "hosting" / "nginx.conf").read_text(encoding="utf-8")
+    assert "RewriteBase /jp-plan-kg/" in htaccess and "R=303" in htaccess and "Vary Accept" in htaccess
+    for media, suffix in (("text/turtle", "ttl"), ("application/ld\\+json", "jsonld"), ("application/n-triples", "nt")):
+        assert media in htaccess and f"$1.{suffix}" in htaccess
+        assert media in nginx and f"set $jpkg_suffix {suffix};" in nginx
+    assert f"^/jp-plan-kg/(?<jpkg_resource>{RESOURCE_PATTERN})$" in nginx and "return 303" in nginx
+    assert f"^({RESOURCE_PATTERN})$" in htaccess
+    pattern = re.compile(f"^(?:{RESOURCE_PATTERN})$")
+    files = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+    assert not [f for f in files if pattern.match(f)]                       # a file is always served as it is
+    pages = [f.removesuffix(".html") for f in files if f.startswith(("id/", "vocab/")) and f.endswith(".html")]
+    assert pages and all(pattern.match(p) for p in pages)                   # every resource IRI is redirected
+    for page in pages[:50]:
+        for suffix in ("html", "ttl", "jsonld", "nt"):
+            assert (site / f"{page}.{suffix}").is_file()
+    assert "https://example.org/jp-plan-kg/$1" in (site / "hosting" / "w3id.htaccess").read_text(encoding="utf-8")
+
+
+# -- safety -----------------------------------------------------------------------------------------------------------
+
+def test_user_data_is_escaped_and_only_http_iris_become_links(built, tmp_path):
+    """A literal with markup and IRIs of other schemes, in a copy of the project, built and published for real."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    # The reference data is enough for a municipality's page (and builds in a moment).
+    for name in ("municipalities.ttl", "sources.ttl"):
+        shutil.copy(ROOT / "data" / "ttl" / name, (root / "data" / "ttl").mkdir(parents=True, exist_ok=True) or root / "data" / "ttl" / name)
+    municipalities = root / "data" / "ttl" / "municipalities.ttl"
+    municipalities.write_text(municipalities.read_text(encoding="utf-8") + """
+<municipality/132055> rdfs:comment "<script>alert('x')</script> & <b>bold</b>"@ja ;
+    rdfs:seeAlso <javascript:alert(1)> , <data:text/html,hi> , <https://www.city.ome.tokyo.jp/> .
+""", encoding="utf-8")
+    build_dir, out = tmp_path / "build", tmp_path / "site"
+    assert run_kg("build", "-q", root=root, build_dir=build_dir).returncode == 0
+    result = run_kg("publish", "-q", "--out", str(out), root=root, build_dir=build_dir)
+    assert result.returncode == 0, result.stderr
+    html = (out / "id" / "municipality" / "132055.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    links = [v for a, v in Page(html).links if a == "href"]
+    assert not [v for v in links if v.lower().startswith(("javascript:", "data:"))]
+    assert "javascript:alert(1)" in html and "data:text/html,hi" in html      # shown, as text
+    assert "https://www.city.ome.tokyo.jp/" in links                           # an http(s) IRI is a link
+
+
+def test_render_resource_works_from_a_store_in_memory():
+    """The page renderer needs a store and an IRI, no files (what `kg serve` builds on)."""
+    store = ox.Store()
+    s = ox.NamedNode(ID + "municipality/999999")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.add(ox.Quad(s, label, ox.Literal("<img src=x onerror=alert(1)>市", language="ja"),
+                      ox.NamedNode("https://w3id.org/jp-plan-kg/graph/municipalities")))
+    store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), ox.NamedNode("javascript:alert(2)"),
+                      ox.NamedNode("https://w3id.org/jp-plan-kg/graph/municipalities")))
+    html = render_resource(store, s.value, base="http://127.0.0.1:8000/")
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;市" in html
+    assert 'href="javascript:' not in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/id/municipality/999999.html">' in html
+    assert render_resource(store, ID + "municipality/000000", base="http://127.0.0.1:8000/") is None
+
+
+# -- the command's failure paths --------------------------------------------------------------------------------------
+
+def test_publish_refuses_a_folder_it_did_not_write(built, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = run_kg("publish", "-q", "--out", str(out), build_dir=built.build_dir)
+    assert result.returncode == 2
+    assert "not written by kg publish" in result.stderr and "--out" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("base", ["ftp://example.org/", "javascript:alert(1)", "https://example.org/a b/"])
+def test_publish_rejects_a_base_that_is_not_an_http_folder(built, tmp_path, base):
+    result = run_kg("publish", "--base-iri", base, "--out", str(tmp_path / "site"), build_dir=built.build_dir)
+    assert result.returncode == 2
+    assert "--base-iri" in result.stderr or "base" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_publish_without_a_build_says_to_build_first(tmp_path):
+    result = run_kg("publish", "--out", str(tmp_path / "site"), build_dir=tmp_path / "nothing")
+    assert result.returncode == 2 and "kg build" in result.stderr
+
+
+# -- where pages live ---------------------------------------------------------------------------------------------
+
+def test_site_paths_links_and_schemes():
+    from kg.publish import locations
+
+    assert locations.own_page_path(OME_PLAN) == "id/plan/132055/strategy-2"
+    for unsafe in (ID + "../../etc/passwd", ID + "a b", ID + "x.html", ID + "plan//1", "https://example.org/id/x"):
+        assert locations.own_page_path(unsafe) is None, unsafe
+    assert locations.relative_href("id/plan/1/a.html", "id/plan/1/a/goal-1.html") == "a/goal-1.html"
+    assert locations.relative_href("id/plan/1/a/goal-1.html", "ontology.html#inPlan") == "../../../../ontology.html#inPlan"
+    assert locations.resource_for_path("/id/plan/132055/strategy-2.ttl") == (OME_PLAN, "ttl")
+    assert locations.resource_for_path("id/plan/132055/strategy-2") == (OME_PLAN, "")
+    assert locations.resource_for_path("static/style.css") is None
+    assert locations.resource_for_path("id/../index.html") is None
+    assert locations.safe_external_href("https://example.org/x") == "https://example.org/x"
+    for other in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "file:///etc/passwd", "mailto:a@b", "//evil"):
+        assert locations.safe_external_href(other) is None, other
