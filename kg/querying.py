@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .params import serialize_term
-from .sparql_text import forbidden_keywords, query_form, with_values_block
+from .sparql_text import MAX_NESTING, forbidden_keywords, nesting_depth, query_form, uses_from, with_values_block
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -23,7 +23,11 @@ class QueryResult:
 
 
 def check_query(query: str, *, allow_network: bool = False) -> str:
-    """The query form, after refusing updates and (unless allowed) SERVICE."""
+    """The query form, after refusing updates, (unless allowed) SERVICE, and nesting that would crash the engine."""
+    depth = nesting_depth(query)
+    if depth > MAX_NESTING:
+        raise QueryError(f"the query nests brackets {depth} deep, over the limit of {MAX_NESTING}",
+                         hint="write it with fewer nested groups or expressions")
     form = query_form(query)
     found = forbidden_keywords(query)
     updates = [w for w in found if w != "SERVICE"]
@@ -45,8 +49,9 @@ def run_local(store: ox.Store, query: str, *, bindings: dict[str, Term] | None =
     # substitution would need every parameter in the SELECT projection.)
     text = bound_query_text(query, bindings)
     try:
-        # The default graph is the union of all named graphs (asserted files and the inferred graph), as on Virtuoso.
-        answer = store.query(text, use_default_graph_as_union=True)
+        # The default graph is the union of all named graphs (asserted files and the inferred graph), as on Virtuoso,
+        # unless the query names its own dataset with FROM: then those graphs of the store, and nothing is fetched.
+        answer = store.query(text, use_default_graph_as_union=not uses_from(text))
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}", hint="check the query at that line and column") from None
     except OSError as exc:

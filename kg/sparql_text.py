@@ -76,6 +76,24 @@ def forbidden_keywords(query: str) -> list[str]:
     return found
 
 
+MAX_NESTING = 128  # brackets inside brackets; real queries stay below 20, and engines recurse on them
+
+
+def nesting_depth(query: str) -> int:
+    """How deep (, { and [ nest outside strings, IRIs and comments. Oxigraph's parser recurses on nesting and
+    overflows its stack (the process dies) somewhere past a few thousand levels, so deep queries are refused first."""
+    depth = deepest = 0
+    for token in tokenize(query):
+        if token.kind != "other":
+            continue
+        if token.text in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text in ")}]":
+            depth -= 1
+    return deepest
+
+
 def variables(query: str) -> set[str]:
     return {t.text[1:] for t in tokenize(query) if t.kind == "var"}
 

@@ -223,3 +223,25 @@ def test_validate_refuses_billion_laughs_but_reads_namespace_entities(tmp_path):
                      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
                      '<rdf:Description rdf:about="&ex;a"><ex:p>v</ex:p></rdf:Description></rdf:RDF>', encoding="utf-8")
     assert run_kg("validate", str(plain)).returncode == 0
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE " + "{ " * 20000 + "?s ?p ?o" + " }" * 20000,
+    "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 20000 + "1" + ")" * 20000 + ") }",
+])
+def test_deeply_nested_query_is_refused_not_crashing(built, tmp_path, text):
+    query = tmp_path / "deep.rq"
+    query.write_text(text, encoding="utf-8")
+    result = run_kg("query", str(query), build_dir=built.build_dir)
+    assert result.returncode == 2, (result.returncode, result.stderr[-300:])
+    assert "nests brackets" in result.stderr
+
+
+def test_from_names_a_local_graph_and_fetches_nothing(built):
+    named = run_kg("query", "-e", "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/jp-plan-kg/graph/municipalities> WHERE { ?s ?p ?o }",
+                   "-f", "csv", build_dir=built.build_dir)
+    assert named.stdout.splitlines()[1] == "63"  # FROM restricts the default graph to that file's graph
+    for iri in ("file:///etc/passwd", "http://127.0.0.1:9/remote.ttl"):
+        result = run_kg("query", "-e", f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}", "-f", "csv", build_dir=built.build_dir)
+        assert result.returncode == 0, result.stderr
+        assert len(result.stdout.strip().splitlines()) == 1  # the header only: no such graph in the store, nothing read
