@@ -52,3 +52,13 @@ def require(condition: bool, reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} — CI installs it (.ci/run), so this must not be missing here")
     pytest.skip(reason)
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium, never a browser it downloads (shared/TESTING.md)."""
+    require(Path(CHROMIUM).is_file(), f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--disable-dev-shm-usage"]}

@@ -8,27 +8,18 @@ charts with their values. Screenshots are kept under build/test-artifacts/ to be
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, require
+from conftest import CHROMIUM, ROOT, require
 from kg.publish import publish_site
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    # Launching is the first thing that needs Chromium: skip visibly here (fail under CI=true) when it is missing.
-    require(Path(CHROMIUM).is_file(), f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--disable-dev-shm-usage"]}
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

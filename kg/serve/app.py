@@ -1,0 +1,251 @@
+"""The ASGI application of `kg serve`: routes, the server's state, and the lifespan that starts the workers.
+
+  /sparql              SPARQL 1.1 Protocol (GET, POST form, POST application/sparql-query); without a query,
+                       the service description
+  /query               the query page
+  /api/queries[/NAME]  the named queries; /api/openapi.json describes them
+  /health              build, triple count, workers
+  /id/…, /vocab/…      resource IRIs: 303 to the page (.html) or the data (.ttl, .jsonld, .nt) by Accept
+  /, /ontology, /shapes, /static/…   the rest of the published site, rendered on request
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import asdict, dataclass
+from importlib import metadata, resources
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..catalogue import NamedQuery, catalogue
+from ..errors import QueryError
+from ..project import Project
+from ..querying import check_query
+from ..rdf_files import parse_rdf_file
+from ..sparql_text import forbidden_keywords
+from ..store import BuildPaths
+from . import named_api
+from .limits import ServerLimits
+from .query_page import render_query_page
+from .request_log import RequestLog
+from .result_formats import OXIGRAPH_RDF, AnswerFormat
+from .service_description import PREFIXES as SD_PREFIXES
+from .service_description import service_description
+from .site_pages import ResourceSite, publish_static_folder
+from .sparql_protocol import ProtocolError, choose_format, parse_request
+from .worker_process import QueryJob, WorkerAnswer
+from .workers import QueryPool
+
+
+@dataclass
+class ServerState:
+    limits: ServerLimits
+    build: BuildPaths
+    manifest: dict
+    store: ox.Store
+    triples: int
+    pool: QueryPool
+    site: ResourceSite
+    queries: dict[str, NamedQuery]
+    query_page: str
+    version: str
+
+    @property
+    def build_id(self) -> str:
+        return self.build.root.name
+
+
+def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits) -> Starlette:
+    """The application for one build (the one `build/current` pointed to at start; restart to serve a newer one)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        manifest = json.loads(build.manifest.read_text(encoding="utf-8"))
+        store = ox.Store.read_only(str(build.store))
+        triples = len(store)
+        pool = QueryPool(str(build.store), limits)
+        await pool.start()
+        try:
+            shapes = [t for path in project.shape_files() for t in parse_rdf_file(path).triples]
+            queries = catalogue(project.queries_dir)
+            app.state.kg = ServerState(
+                limits=limits, build=build, manifest=manifest, store=store, triples=triples, pool=pool,
+                site=ResourceSite(store, manifest=manifest, shapes=shapes, triples=triples),
+                queries={q.name: q for q in queries},
+                query_page=render_query_page(queries, limits=limits, build_id=build.root.name),
+                version=_version())
+            yield
+        finally:
+            await pool.close()
+
+    routes = [
+        Route("/health", health),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/query", query_page),
+        Route(named_api.API_PREFIX, api_list),
+        Route("/api/openapi.json", api_openapi),
+        Route(named_api.API_PREFIX + "/{name}", api_query),
+        Mount("/assets", StaticFiles(directory=str(resources.files("kg.serve") / "static")), name="assets"),
+        Mount("/static", StaticFiles(directory=str(publish_static_folder())), name="static"),
+        Route("/{path:path}", site_page),
+    ]
+    middleware = [
+        Middleware(RequestLog),
+        # Open data: any web page may query the endpoint and read the pages (no credentials are involved).
+        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                   allow_headers=["Accept", "Content-Type"], expose_headers=["Kg-Limit"]),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers={ProtocolError: _protocol_error})
+
+
+def _state(request: Request) -> ServerState:
+    return request.app.state.kg
+
+
+async def _protocol_error(request: Request, exc: ProtocolError) -> Response:
+    return PlainTextResponse(str(exc).rstrip("\n") + "\n", status_code=exc.status)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("jp-plan-kg")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+# -- health ------------------------------------------------------------------------------------------------------
+
+async def health(request: Request) -> Response:
+    state = _state(request)
+    ready = state.pool.ready
+    return JSONResponse({
+        "status": "ok" if ready else "no query worker running",
+        "store": "loaded",
+        "build": state.build_id,
+        "built": state.manifest.get("built"),
+        "triples": state.triples,
+        "graphs": len(state.manifest.get("graphs", [])),
+        "workers": {"running": ready, "configured": state.limits.workers, "restarted": state.pool.replaced},
+        "limits": asdict(state.limits),
+    }, status_code=200 if ready else 503)
+
+
+# -- SPARQL ------------------------------------------------------------------------------------------------------
+
+async def sparql(request: Request) -> Response:
+    state = _state(request)
+    body = await _read_body(request, state.limits.max_query_bytes) if request.method == "POST" else b""
+    parsed = parse_request(request.method, request.headers.get("content-type"), request.url.query, body)
+    if parsed.query is None:
+        if request.method == "POST":
+            raise ProtocolError(400, "no query: send query=… (form) or the query itself (application/sparql-query)")
+        return _service_description(request, parsed.formats)
+    if len(parsed.query.encode("utf-8")) > state.limits.max_query_bytes:
+        raise ProtocolError(413, f"the query is longer than {state.limits.max_query_bytes:,} bytes")
+    form = checked_form(parsed.query)
+    fmt = choose_format(form, format_params=parsed.formats, accept=request.headers.get("accept"))
+    for graph in parsed.default_graphs + parsed.named_graphs:
+        try:
+            ox.NamedNode(graph)
+        except ValueError:
+            raise ProtocolError(400, f"default-graph-uri / named-graph-uri {graph!r} is not an IRI") from None
+    return await _run(state, QueryJob(parsed.query, fmt.key, parsed.default_graphs, parsed.named_graphs))
+
+
+def checked_form(text: str) -> str:
+    """The query form; updates and SERVICE are refused with a message for HTTP clients."""
+    try:
+        return check_query(text)
+    except QueryError as exc:
+        found = forbidden_keywords(text)
+        updates = [w for w in found if w != "SERVICE"]
+        if updates or exc.message.startswith("updates"):
+            message = (f"this endpoint is read-only: {', '.join(updates) or 'SPARQL Update'} is refused; "
+                       "send SELECT, ASK, CONSTRUCT or DESCRIBE")
+        elif "SERVICE" in found:
+            message = "SERVICE is refused: this endpoint never sends queries to other endpoints"
+        else:
+            message = exc.message
+        raise ProtocolError(400, message) from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"the request body is larger than {limit:,} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, f"the request body is larger than {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _run(state: ServerState, job: QueryJob) -> Response:
+    answer: WorkerAnswer = await state.pool.run(job)
+    headers = {"Vary": "Accept"}
+    if answer.limit:
+        headers["Kg-Limit"] = answer.limit
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+
+
+def _service_description(request: Request, formats: tuple[str, ...]) -> Response:
+    state = _state(request)
+    fmt: AnswerFormat = choose_format("DESCRIBE", format_params=formats, accept=request.headers.get("accept"))
+    endpoint = str(request.url.replace(query=""))
+    triples = service_description(endpoint, state.manifest, timeout=state.limits.timeout, max_rows=state.limits.max_rows)
+    body = ox.serialize(triples, format=OXIGRAPH_RDF[fmt.key], prefixes=SD_PREFIXES if fmt.key == "ttl" else None)
+    return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
+
+
+# -- query page and named queries --------------------------------------------------------------------------------
+
+async def query_page(request: Request) -> Response:
+    return HTMLResponse(_state(request).query_page)
+
+
+async def api_list(request: Request) -> Response:
+    return JSONResponse(named_api.listing(list(_state(request).queries.values())))
+
+
+async def api_openapi(request: Request) -> Response:
+    state = _state(request)
+    return JSONResponse(named_api.openapi(list(state.queries.values()), version=state.version))
+
+
+async def api_query(request: Request) -> Response:
+    state = _state(request)
+    name = request.path_params["name"]
+    query = state.queries.get(name)
+    if query is None:
+        raise ProtocolError(404, f"no named query {name!r}; GET {named_api.API_PREFIX} lists them")
+    params = request.query_params.multi_items()
+    text = named_api.bound_text(query, params)
+    fmt = choose_format(query.form or "SELECT", format_params=tuple(v for k, v in params if k == "format"),
+                        accept=request.headers.get("accept"))
+    return await _run(state, QueryJob(text, fmt.key))
+
+
+# -- the published site ------------------------------------------------------------------------------------------
+
+async def site_page(request: Request) -> Response:
+    state = _state(request)
+    path = request.path_params["path"]
+    endpoint = str(request.url_for("sparql"))
+    # Rendering reads the store: in a thread, so the event loop keeps answering meanwhile.
+    answer = await asyncio.to_thread(state.site.answer, path, accept=request.headers.get("accept"), endpoint=endpoint)
+    headers = {}
+    if answer.location:
+        headers = {"Location": answer.location, "Vary": "Accept"}
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)

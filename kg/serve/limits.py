@@ -1,0 +1,51 @@
+"""The server's limits: how long a query may run, how large an answer may be, how many queries run at once.
+
+Each has a default, an environment variable and a `kg serve` option (the option wins over the variable).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+from ..errors import KgError
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    timeout: float = 30.0              # seconds a query may run (waiting for a free worker included)
+    max_rows: int = 50_000             # rows of a SELECT answer, triples of a CONSTRUCT/DESCRIBE answer
+    max_bytes: int = 32 * 1024 * 1024  # bytes of an answer, in the format asked for
+    max_query_bytes: int = 100_000     # bytes of a request body (the query text or the form)
+    workers: int = 2                   # queries that run at once, each in its own process
+
+
+ENVIRONMENT = {
+    "timeout": "KG_SERVE_TIMEOUT",
+    "max_rows": "KG_SERVE_MAX_ROWS",
+    "max_bytes": "KG_SERVE_MAX_BYTES",
+    "max_query_bytes": "KG_SERVE_MAX_QUERY_BYTES",
+    "workers": "KG_SERVE_WORKERS",
+}
+
+
+def server_limits(*, environ: dict[str, str] | None = None, **given: float | int | None) -> ServerLimits:
+    """Limits from the options given (None: not given), else the environment, else the defaults."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for spec in fields(ServerLimits):
+        raw = given.get(spec.name)
+        source = f"--{spec.name.replace('_', '-')}"
+        if raw is None and environ.get(ENVIRONMENT[spec.name]):
+            raw, source = environ[ENVIRONMENT[spec.name]], ENVIRONMENT[spec.name]
+        if raw is None:
+            continue
+        kind = float if spec.type in (float, "float") else int
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise KgError(f"{source}={raw!r} is not a number") from None
+        if value <= 0:
+            raise KgError(f"{source} must be greater than 0 (got {raw})")
+        values[spec.name] = value
+    return ServerLimits(**values)

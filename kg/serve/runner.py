@@ -1,0 +1,33 @@
+"""Running the application on uvicorn over a socket bound by the caller, with a prompt, clean stop."""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from starlette.applications import Starlette
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, app: Starlette):
+        super().__init__(config)
+        self._app = app
+
+    def handle_exit(self, sig, frame) -> None:
+        # Ctrl-C or SIGTERM: stop running queries at once, so that their requests end (503) and the shutdown
+        # does not wait for them up to the query timeout.
+        state = getattr(self._app.state, "kg", None)
+        if state is not None:
+            state.pool.stop_queries()
+        super().handle_exit(sig, frame)
+
+
+def run(app: Starlette, listener: socket.socket) -> bool:
+    """Serve until stopped; False if the application never started (the reason is already logged)."""
+    config = uvicorn.Config(app, lifespan="on", access_log=False, log_level="warning", timeout_graceful_shutdown=5)
+    server = _Server(config, app)
+    try:
+        server.run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass  # uvicorn raises Ctrl-C again once it has shut down cleanly: for a server, that is the normal end
+    return server.started

@@ -1,0 +1,58 @@
+"""The SPARQL service description (sd: vocabulary) that GET /sparql without a query answers with."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..project import INFERRED_GRAPH
+from .result_formats import GRAPH_FORMATS, SOLUTION_FORMATS
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+DCTERMS = "http://purl.org/dc/terms/"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "formats": "http://www.w3.org/ns/formats/",
+            "dcterms": DCTERMS, "graph": "https://w3id.org/jp-plan-kg/graph/"}
+
+
+def _sd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SD + name)
+
+
+def service_description(endpoint: str, manifest: dict, *, timeout: float, max_rows: int) -> list[ox.Triple]:
+    """Triples describing the endpoint at `endpoint` and the dataset it serves (from the build's manifest)."""
+    service, dataset, default_graph = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(service, RDF_TYPE, _sd("Service")),
+        ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        # The default graph is the union of all named graphs; there is no entailment at query time (the
+        # OWL 2 RL closure was computed at build time into its own graph).
+        ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+        ox.Triple(service, _sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, ox.NamedNode(DCTERMS + "title"), ox.Literal("JP Plan KG — read-only SPARQL endpoint", language="en")),
+        ox.Triple(service, ox.NamedNode(DCTERMS + "description"), ox.Literal(
+            f"Read-only: SPARQL Update, SERVICE and LOAD are refused. A query may run {timeout:g} s and return "
+            f"{max_rows:,} rows; the graph <{INFERRED_GRAPH}> holds the OWL 2 RL closure computed at build time.",
+            language="en")),
+    ]
+    triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(f.format_iri)) for f in SOLUTION_FORMATS + GRAPH_FORMATS]
+    triples += [
+        ox.Triple(service, _sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        ox.Triple(dataset, _sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
+    ]
+    for graph in manifest.get("graphs", []):
+        named, description = ox.BlankNode(), ox.BlankNode()
+        count = int(graph.get("triples", 0))
+        triples += [
+            ox.Triple(dataset, _sd("namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
+            ox.Triple(named, _sd("name"), ox.NamedNode(graph["iri"])),
+            ox.Triple(named, _sd("graph"), description),
+            ox.Triple(description, RDF_TYPE, _sd("Graph")),
+            ox.Triple(description, VOID_TRIPLES, ox.Literal(str(count), datatype=XSD_INTEGER)),
+        ]
+    return triples

@@ -1,0 +1,117 @@
+"""Resource IRIs dereferenced as the published site does: 303 See Other to the page or the data, by Accept.
+
+The server stands at the root of the graph's namespace, so the path of https://w3id.org/jp-plan-kg/id/… is
+/id/…. Pages and per-resource RDF are rendered on request by kg.publish (the same templates and the same
+statements as `kg publish` writes to files), so a served page and a published one are the same page.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from importlib import resources
+
+import pyoxigraph as ox
+
+from ..project import BASE_IRI
+from ..publish import SiteRenderer
+from .sparql_protocol import negotiate
+
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "ttl": "text/turtle; charset=utf-8",
+               "jsonld": "application/ld+json", "nt": "application/n-triples; charset=utf-8",
+               "svg": "image/svg+xml"}
+# What a resource IRI can be sent to, and the Accept types that choose it. HTML comes first, so a client that
+# accepts anything (curl's */*) gets the page, as from the static site's rules.
+NEGOTIATED = (
+    (("text/html", "application/xhtml+xml"), "html"),
+    (("text/turtle", "application/x-turtle"), "ttl"),
+    (("application/ld+json",), "jsonld"),
+    (("application/n-triples",), "nt"),
+)
+RDF_SUFFIXES = ("ttl", "jsonld", "nt")
+DOCUMENTS = ("ontology", "shapes")
+
+
+@dataclass(frozen=True)
+class SiteAnswer:
+    status: int
+    body: bytes = b""
+    media_type: str = "text/plain; charset=utf-8"
+    location: str | None = None     # for 303
+
+
+def not_found(what: str) -> SiteAnswer:
+    return SiteAnswer(404, f"{what} is not in this graph\n".encode("utf-8"))
+
+
+class ResourceSite:
+    """Pages of one build's store. Renderers are kept per SPARQL endpoint URL (the pages link to the endpoint
+    they were served from), with their caches."""
+
+    def __init__(self, store: ox.Store, *, manifest: dict, shapes: list[ox.Triple], triples: int):
+        self.store, self.manifest, self.shapes, self.triples = store, manifest, shapes, triples
+        self._renderers: dict[str, SiteRenderer] = {}
+        self._lock = threading.Lock()
+        # Site path of every page → the IRI it shows ("id/plan/132055/strategy-2.html" → its IRI).
+        renderer = self.renderer(None)
+        pages, _ = renderer.resource_iris()
+        self.pages = {renderer.view.page_of(iri): iri for iri in pages}
+
+    def renderer(self, endpoint: str | None) -> SiteRenderer:
+        key = endpoint or ""
+        with self._lock:
+            if key not in self._renderers:
+                self._renderers[key] = SiteRenderer(self.store, base=BASE_IRI, manifest=self.manifest,
+                                                    sparql_endpoint=endpoint, shapes=self.shapes)
+            return self._renderers[key]
+
+    def answer(self, path: str, *, accept: str | None, endpoint: str | None) -> SiteAnswer:
+        """The answer to GET /<path> (path without the leading slash)."""
+        stem, dot, suffix = path.rpartition(".")
+        if not dot or "/" in suffix:
+            stem, suffix = path, ""
+        if path in ("", "index.html"):
+            return SiteAnswer(200, self.renderer(endpoint).home_page(triples=self.triples).encode("utf-8"),
+                              MEDIA_TYPES["html"])
+        if stem in DOCUMENTS:
+            return self._document(stem, suffix, accept=accept, endpoint=endpoint)
+        iri = self.pages.get(f"{stem}.html")
+        if iri is None:
+            return not_found(f"/{path}")
+        if not suffix:
+            return self._see_other(stem, accept)
+        renderer = self.renderer(endpoint)
+        if suffix == "html":
+            body = renderer.resource_page(iri)
+        elif suffix in RDF_SUFFIXES:
+            body = renderer.resource_rdf(iri, suffix)
+        elif suffix == "svg":
+            body = renderer.indicator_svg(iri)
+        else:
+            body = None
+        if body is None:
+            return not_found(f"/{path}")
+        return SiteAnswer(200, body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[suffix])
+
+    def _document(self, name: str, suffix: str, *, accept: str | None, endpoint: str | None) -> SiteAnswer:
+        if not suffix:
+            return self._see_other(name, accept)
+        renderer = self.renderer(endpoint)
+        if suffix == "html":
+            body = renderer.ontology_page() if name == "ontology" else renderer.shapes_page()
+            return SiteAnswer(200, body.encode("utf-8"), MEDIA_TYPES["html"])
+        if suffix in RDF_SUFFIXES:
+            body = renderer.ontology_rdf(suffix) if name == "ontology" else renderer.shapes_rdf(suffix)
+            return SiteAnswer(200, body, MEDIA_TYPES[suffix])
+        return not_found(f"/{name}.{suffix}")
+
+    def _see_other(self, stem: str, accept: str | None) -> SiteAnswer:
+        # A client that accepts none of them gets the page, as from the static site's rules.
+        suffix = negotiate(accept, list(NEGOTIATED)) or "html"
+        # Relative to the resource's own path, so it holds behind a proxy that adds a path prefix.
+        return SiteAnswer(303, location=f"{stem.rsplit('/', 1)[-1]}.{suffix}")
+
+
+def publish_static_folder():
+    """The published site's own assets (style.css …), served at /static/ as the pages expect."""
+    return resources.files("kg.publish") / "static"

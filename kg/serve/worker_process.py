@@ -1,0 +1,94 @@
+"""One query worker: a process that opens the read-only store once and answers queries from its pipe, one at a time.
+
+The server kills a worker whose query outlasts the timeout (Oxigraph cannot be interrupted from outside) and
+starts another; nothing here needs to know about time.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import sys
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..sparql_text import uses_from
+from .result_formats import AnswerTooLarge, CappedBuffer, format_by_key, write_answer
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    text: str                       # checked already: a read-only query without SERVICE
+    format_key: str                 # a key of kg.serve.result_formats
+    default_graphs: tuple[str, ...] = ()   # default-graph-uri: empty means the union of all graphs
+    named_graphs: tuple[str, ...] = ()     # named-graph-uri: empty means all graphs of the store
+
+
+@dataclass(frozen=True)
+class WorkerAnswer:
+    status: int                     # the HTTP status the server answers with
+    media_type: str = "text/plain; charset=utf-8"
+    body: bytes = b""
+    limit: str | None = None        # "timeout", "rows", "bytes" or "busy" when a limit was hit
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def plain(status: int, message: str, *, limit: str | None = None) -> WorkerAnswer:
+    return WorkerAnswer(status=status, body=(message.rstrip("\n") + "\n").encode("utf-8"), limit=limit)
+
+
+def worker_main(connection, store_path: str, max_rows: int, max_bytes: int) -> None:
+    """The worker process's entry point (multiprocessing target)."""
+    _die_with_parent()
+    # Ctrl-C in a terminal reaches the whole process group; the server stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    store = ox.Store.read_only(store_path)
+    connection.send("ready")
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return  # the server went away
+        connection.send(run_job(store, job, max_rows=max_rows, max_bytes=max_bytes))
+
+
+def run_job(store: ox.Store, job: QueryJob, *, max_rows: int, max_bytes: int) -> WorkerAnswer:
+    fmt = format_by_key(job.format_key)
+    options = {}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    elif not uses_from(job.text):
+        # The default graph is the union of all named graphs, as for `kg query` and on Virtuoso. Not when the
+        # query names its own dataset (FROM / FROM NAMED): Oxigraph would then ignore it.
+        options["use_default_graph_as_union"] = True
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    out = CappedBuffer(max_bytes)
+    try:
+        answer = store.query(job.text, **options)
+        write_answer(answer, fmt, out, max_rows=max_rows)
+    except SyntaxError as exc:
+        return plain(400, f"SPARQL syntax error: {exc}")
+    except AnswerTooLarge as exc:
+        return _too_large(exc.limit, str(exc))
+    except Exception as exc:  # noqa: BLE001 — whatever the engine raises becomes a message, the worker lives on
+        if out.exceeded:
+            return _too_large("bytes", f"the answer is larger than {max_bytes:,} bytes")
+        return plain(500, f"the query failed while running: {exc}")
+    return WorkerAnswer(status=200, media_type=fmt.media_type, body=out.getvalue())
+
+
+def _too_large(limit: str, message: str) -> WorkerAnswer:
+    return plain(503, f"{message}, the limit of this server.\n"
+                      "Ask for less: add LIMIT, select fewer variables or narrow the pattern.", limit=limit)
+
+
+def _die_with_parent() -> None:
+    # A worker stuck in a runaway query must not outlive a server that was killed outright: Linux sends it
+    # SIGKILL when the server goes. (Elsewhere the worker ends when it next reads its closed pipe.)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass

@@ -1,0 +1,531 @@
+"""`kg serve` as clients meet it: a real server process on loopback, real SPARQL and HTTP clients.
+
+One server runs for the session (tests/serve_session.py) over the session's build, with a 2 s timeout and a
+5,000-row limit. Expected answers come from the same query run on the store directly (kg.querying.run_local).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from conftest import run_kg
+from kg.catalogue import catalogue
+from kg.params import bind_parameters
+from kg.querying import run_local
+from kg.serve.limits import ServerLimits, server_limits
+from kg.serve.result_formats import SOLUTION_FORMATS
+from kg.serve.worker_process import QueryJob, run_job
+from kg.store import current_build, read_manifest
+from serve_session import MAX_ROWS, TIMEOUT_SECONDS, free_port, session_server, start_server
+
+ID = "https://w3id.org/jp-plan-kg/id/"
+OME = ID + "municipality/132055"
+MUNICIPALITIES = """PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?municipality ?name ?code WHERE {
+  ?municipality jpp:localGovernmentCode ?code ; rdfs:label ?name .
+  FILTER(LANG(?name) = "ja")
+} ORDER BY ?code"""
+MUNICIPALITY_GRAPH = """PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?municipality rdfs:label ?name ; jpp:localGovernmentCode ?code }
+WHERE { ?municipality jpp:localGovernmentCode ?code ; rdfs:label ?name }"""
+# Four copies of every triple joined with no shared variable: about 4 × 10^15 rows, which no engine finishes.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture
+def server(request, built, tmp_path_factory):
+    return session_server(request, built, tmp_path_factory)
+
+
+@pytest.fixture
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
+
+
+def _wrapper(server, query: str, fmt: str) -> SPARQLWrapper:
+    sparql = SPARQLWrapper(server.url + "/sparql")
+    sparql.setQuery(query)
+    sparql.setReturnFormat(fmt)
+    return sparql
+
+
+def _expected_rows(store) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+    rows = run_local(store, MUNICIPALITIES).rows
+    assert len(rows) >= 5  # the five seed municipalities at least
+    return rows
+
+
+# -- health and the service description --------------------------------------------------------------------------
+
+def test_health_names_the_build_and_counts_its_triples(client, built):
+    answer = client.get("/health")
+    assert answer.status_code == 200
+    health = answer.json()
+    manifest = read_manifest(built)
+    assert health["store"] == "loaded"
+    assert health["build"] == current_build(built).root.name
+    assert health["triples"] == manifest["asserted_triples"] + manifest["inferred_triples"]
+    assert health["workers"]["running"] == health["workers"]["configured"] == 2
+    assert health["limits"]["timeout"] == TIMEOUT_SECONDS
+
+
+def test_service_description_is_turtle_in_the_sd_vocabulary(client, server, built):
+    answer = client.get("/sparql")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/turtle")
+    graph = list(ox.parse(answer.content, format=ox.RdfFormat.TURTLE))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    services = [t.subject for t in graph if t.predicate.value.endswith("#type") and t.object.value == sd + "Service"]
+    assert len(services) == 1
+    endpoints = [t.object.value for t in graph if t.predicate.value == sd + "endpoint"]
+    assert endpoints == [server.url + "/sparql"]
+    names = {t.object.value for t in graph if t.predicate.value == sd + "name"}
+    assert names == {g["iri"] for g in read_manifest(built)["graphs"]}
+    formats = {t.object.value for t in graph if t.predicate.value == sd + "resultFormat"}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
+
+
+# -- SPARQL results with SPARQLWrapper ---------------------------------------------------------------------------
+
+def test_select_as_sparql_json(server, store):
+    result = _wrapper(server, MUNICIPALITIES, JSON).query()
+    assert result.info()["content-type"].startswith("application/sparql-results+json")
+    data = result.convert()
+    assert data["head"]["vars"] == ["municipality", "name", "code"]
+    got = [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
+    assert got == [{k: v.value for k, v in row.items()} for row in _expected_rows(store)]
+    first = data["results"]["bindings"][0]
+    assert first["municipality"]["type"] == "uri" and first["name"]["xml:lang"] == "ja"
+
+
+def test_select_as_sparql_xml(server, store):
+    result = _wrapper(server, MUNICIPALITIES, XML).query()
+    assert result.info()["content-type"].startswith("application/sparql-results+xml")
+    document = result.convert()  # an xml.dom.minidom document
+    got = []
+    for node in document.getElementsByTagName("result"):
+        got.append({b.getAttribute("name"): b.firstChild.firstChild.data for b in node.getElementsByTagName("binding")})
+    assert got == [{k: v.value for k, v in row.items()} for row in _expected_rows(store)]
+    names = document.getElementsByTagName("literal")
+    assert any(n.getAttribute("xml:lang") == "ja" for n in names)
+
+
+def test_select_as_csv(server, store):
+    result = _wrapper(server, MUNICIPALITIES, CSV).query()
+    assert result.info()["content-type"].startswith("text/csv")
+    text = result.convert().decode("utf-8")
+    assert "\r\n" in text  # SPARQL 1.1 CSV lines end with CRLF
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows == [{k: v.value for k, v in row.items()} for row in _expected_rows(store)]
+
+
+def test_select_as_tsv_keeps_the_terms(server, store):
+    result = _wrapper(server, MUNICIPALITIES, TSV).query()
+    assert result.info()["content-type"].startswith("text/tab-separated-values")
+    parsed = ox.parse_query_results(result.convert(), format=ox.QueryResultsFormat.TSV)
+    got = [{v.value: s[v.value] for v in parsed.variables} for s in parsed]
+    assert got == _expected_rows(store)  # IRIs, language tags and datatypes survive
+
+
+def test_ask_as_json_and_xml(server):
+    assert _wrapper(server, "ASK { ?s ?p ?o }", JSON).query().convert()["boolean"] is True
+    document = _wrapper(server, "ASK { <urn:x:nothing> ?p ?o }", XML).query().convert()
+    assert document.getElementsByTagName("boolean")[0].firstChild.data == "false"
+
+
+@pytest.mark.parametrize("method", [POST, POSTDIRECTLY])
+def test_select_by_post_as_form_and_as_query_body(server, store, method):
+    sparql = _wrapper(server, MUNICIPALITIES, JSON)
+    sparql.setMethod(POST)
+    sparql.setRequestMethod(method if method == POSTDIRECTLY else "urlencoded")
+    data = sparql.query().convert()
+    assert len(data["results"]["bindings"]) == len(_expected_rows(store))
+
+
+# -- CONSTRUCT and DESCRIBE --------------------------------------------------------------------------------------
+
+def _expected_triples(store) -> set[tuple[str, str, str]]:
+    triples = run_local(store, MUNICIPALITY_GRAPH).triples
+    assert triples
+    return {(t.subject.value, t.predicate.value, t.object.value) for t in triples}
+
+
+def _values(triples) -> set[tuple[str, str, str]]:
+    return {(t.subject.value, t.predicate.value, t.object.value) for t in triples}
+
+
+def test_construct_as_turtle(server, store):
+    result = _wrapper(server, MUNICIPALITY_GRAPH, TURTLE).query()
+    assert result.info()["content-type"].startswith("text/turtle")
+    assert _values(ox.parse(result.convert(), format=ox.RdfFormat.TURTLE)) == _expected_triples(store)
+
+
+def test_construct_as_n_triples_by_accept_alone(server, store):
+    sparql = _wrapper(server, MUNICIPALITY_GRAPH, N3)
+    sparql.setOnlyConneg(True)  # no format parameter: the Accept header alone decides
+    sparql.addCustomHttpHeader("Accept", "application/n-triples")
+    result = sparql.query()
+    assert result.info()["content-type"].startswith("application/n-triples")
+    assert _values(ox.parse(result.convert(), format=ox.RdfFormat.N_TRIPLES)) == _expected_triples(store)
+
+
+def test_construct_as_json_ld(server, store):
+    result = _wrapper(server, MUNICIPALITY_GRAPH, JSONLD).query()
+    assert result.info()["content-type"].startswith("application/ld+json")
+    graph = result.convert()  # parsed by rdflib's JSON-LD parser
+    assert {(str(s), str(p), str(o)) for s, p, o in graph} == _expected_triples(store)
+
+
+def test_construct_as_rdf_xml(server, store):
+    graph = _wrapper(server, MUNICIPALITY_GRAPH, XML).query().convert()  # rdflib parses RDF/XML
+    assert {(str(s), str(p), str(o)) for s, p, o in graph} == _expected_triples(store)
+
+
+def test_describe_a_resource(server):
+    result = _wrapper(server, f"DESCRIBE <{OME}>", TURTLE).query()
+    triples = list(ox.parse(result.convert(), format=ox.RdfFormat.TURTLE))
+    assert any(t.subject.value == OME and t.object.value == "132055" for t in triples)
+
+
+def test_format_parameter_beats_accept(client):
+    answer = client.get("/sparql", params={"query": MUNICIPALITIES, "format": "csv"},
+                        headers={"Accept": "application/sparql-results+json"})
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.text.startswith("municipality,name,code\r\n")
+
+
+def test_unknown_format_and_unacceptable_types_are_refused(client):
+    unknown = client.get("/sparql", params={"query": "ASK {}", "format": "pdf"})
+    assert unknown.status_code == 400 and "json" in unknown.text
+    refused = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "image/png"})
+    assert refused.status_code == 406 and "application/sparql-results+json" in refused.text
+
+
+def test_default_graph_uri_limits_the_dataset(client, built):
+    ome = next(g["iri"] for g in read_manifest(built)["graphs"] if g["file"].endswith("132055-ome-strategy.ttl"))
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    answer = client.get("/sparql", params={"query": query, "default-graph-uri": ome}, headers={"Accept": "application/json"})
+    count = int(answer.json()["results"]["bindings"][0]["n"]["value"])
+    assert count == next(g["triples"] for g in read_manifest(built)["graphs"] if g["iri"] == ome)
+
+
+# -- read-only and refusals --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("request_kind", ["update-form", "update-body", "insert-as-query", "load", "drop"])
+def test_updates_are_refused(client, request_kind):
+    update = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    if request_kind == "update-form":
+        answer = client.post("/sparql", data={"update": update})
+    elif request_kind == "update-body":
+        answer = client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"})
+    elif request_kind == "insert-as-query":
+        answer = client.post("/sparql", data={"query": update})
+    elif request_kind == "load":
+        answer = client.get("/sparql", params={"query": "LOAD <http://example.org/data.ttl>"})
+    else:
+        answer = client.post("/sparql", content="DROP ALL", headers={"Content-Type": "application/sparql-query"})
+    assert answer.status_code == 400
+    assert "read-only" in answer.text
+    assert client.get("/sparql", params={"query": "ASK { <urn:x:a> ?p ?o }", "format": "json"}).json()["boolean"] is False
+
+
+def test_service_is_refused(server):
+    sparql = _wrapper(server, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", JSON)
+    with pytest.raises(QueryBadFormed, match="SERVICE is refused"):
+        sparql.query()
+
+
+def test_from_names_only_local_graphs(client, built):
+    # A FROM that names no graph of the store gives an empty dataset: nothing is fetched.
+    answer = client.get("/sparql", params={"query": "SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o }",
+                                           "format": "json"})
+    assert answer.status_code == 200 and answer.json()["results"]["bindings"] == []
+    # A FROM that names a graph of the store makes it the default graph.
+    graph = next(g for g in read_manifest(built)["graphs"] if g["file"].endswith("municipalities.ttl"))
+    counted = client.get("/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) FROM <{graph['iri']}> WHERE {{ ?s ?p ?o }}",
+                                            "format": "json"})
+    assert int(counted.json()["results"]["bindings"][0]["n"]["value"]) == graph["triples"]
+
+
+def test_syntax_errors_are_400_with_the_position(client):
+    answer = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert answer.status_code == 400
+    assert "syntax error" in answer.text and re.search(r"\d", answer.text)
+
+
+def test_a_too_large_request_body_is_413(client):
+    answer = client.post("/sparql", content="#" * 200_000, headers={"Content-Type": "application/sparql-query"})
+    assert answer.status_code == 413
+
+
+# -- limits ------------------------------------------------------------------------------------------------------
+
+def test_row_limit_answers_503_with_a_message(client):
+    answer = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert answer.status_code == 503
+    assert answer.headers["kg-limit"] == "rows"
+    assert f"more than {MAX_ROWS:,} rows" in answer.text and "LIMIT" in answer.text
+    construct = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert construct.status_code == 503 and construct.headers["kg-limit"] == "rows"
+
+
+def _worker_pids(server_pid: int) -> set[int]:
+    """The server's query workers (its other child is multiprocessing's resource tracker)."""
+    pids = set()
+    for task in Path(f"/proc/{server_pid}/task").iterdir():
+        pids |= {int(p) for p in (task / "children").read_text().split()}
+    return {p for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()}
+
+
+def test_runaway_query_is_stopped_while_other_requests_are_answered(server, client):
+    before = _worker_pids(server.process.pid)
+    assert len(before) == 2
+    with ThreadPoolExecutor(max_workers=1) as background:
+        started = time.monotonic()
+        runaway = background.submit(httpx.post, server.url + "/sparql", data={"query": RUNAWAY}, timeout=30)
+        time.sleep(0.3)  # let it reach a worker (in either order the other worker stays free)
+        t = time.monotonic()
+        health = client.get("/health")
+        health_seconds = time.monotonic() - t
+        t = time.monotonic()
+        small = client.post("/sparql", data={"query": MUNICIPALITIES}, headers={"Accept": "text/csv"})
+        small_seconds = time.monotonic() - t
+        assert not runaway.done()  # both were answered while the runaway was still running
+        answer = runaway.result()
+        elapsed = time.monotonic() - started
+    assert health.status_code == 200 and health_seconds < 1.0
+    assert small.status_code == 200 and small.text.count("\r\n") >= 6 and small_seconds < 1.0
+    assert answer.status_code == 503
+    assert answer.headers["kg-limit"] == "timeout"
+    assert f"longer than {TIMEOUT_SECONDS} s" in answer.text
+    assert TIMEOUT_SECONDS <= elapsed < TIMEOUT_SECONDS + 3
+    # The worker that ran it was killed (its work really stopped) and a fresh one took its place.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and client.get("/health").json()["workers"]["running"] < 2:
+        time.sleep(0.1)
+    after = _worker_pids(server.process.pid)
+    assert len(after) == 2 and len(before & after) == 1
+    killed = (before - after).pop()
+    assert not Path(f"/proc/{killed}").exists()
+    assert client.get("/health").json()["workers"]["restarted"] >= 1
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }", "format": "json"}).json()["boolean"] is True
+
+
+def test_answers_are_written_within_the_byte_limit(store, built):
+    # In-process, on the real store: the worker's own function with a small byte limit.
+    store_path = str(current_build(built).store)
+    worker_store = ox.Store.read_only(store_path)
+    small = run_job(worker_store, QueryJob("SELECT * WHERE { ?s ?p ?o }", "json"), max_rows=100_000, max_bytes=10_000)
+    assert small.status == 503 and small.limit == "bytes" and b"10,000 bytes" in small.body
+    graph = run_job(worker_store, QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", "ttl"), max_rows=100_000, max_bytes=10_000)
+    assert graph.status == 503 and graph.limit == "bytes"
+
+
+@pytest.mark.parametrize("fmt", [f.key for f in SOLUTION_FORMATS])
+def test_result_writers_agree_with_oxigraph(built, fmt):
+    # What our row-by-row writers produce, a reader that is not ours (Oxigraph's parsers; Python's csv for the
+    # lossy CSV) reads back as the very same terms, every kind of term of the whole graph included.
+    worker_store = ox.Store.read_only(str(current_build(built).store))
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    answer = run_job(worker_store, QueryJob(query, fmt), max_rows=100_000, max_bytes=50_000_000)
+    assert answer.status == 200
+    expected = [[s[v] for v in ("s", "p", "o")] for s in worker_store.query(query, use_default_graph_as_union=True)]
+    if fmt == "csv":
+        parsed = list(csv.reader(io.StringIO(answer.body.decode("utf-8"), newline="")))
+        assert parsed[0] == ["s", "p", "o"]
+        assert parsed[1:] == [[t.value if not isinstance(t, ox.BlankNode) else f"_:{t.value}" for t in row]
+                              for row in expected]
+        return
+    oxigraph_format = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                       "tsv": ox.QueryResultsFormat.TSV}[fmt]
+    parsed = [[s[v] for v in ("s", "p", "o")] for s in ox.parse_query_results(answer.body, format=oxigraph_format)]
+    assert parsed == expected
+
+
+# -- resource IRIs -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("accept, suffix, media", [
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html", "text/html"),
+    ("text/turtle", "ttl", "text/turtle"),
+    ("application/ld+json", "jsonld", "application/ld+json"),
+    ("application/n-triples", "nt", "application/n-triples"),
+    ("text/turtle;q=0.5, application/ld+json", "jsonld", "application/ld+json"),
+    ("*/*", "html", "text/html"),
+])
+def test_resource_iris_are_303_to_the_page_or_the_data(client, accept, suffix, media):
+    path = OME.removeprefix("https://w3id.org/jp-plan-kg")
+    answer = client.get(path, headers={"Accept": accept})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"132055.{suffix}"
+    assert "Accept" in answer.headers["vary"]
+    document = client.get(answer.url.join(answer.headers["location"]))
+    assert document.status_code == 200
+    assert document.headers["content-type"].startswith(media)
+    if suffix == "html":
+        assert "青梅市" in document.text and OME in document.text
+    else:
+        fmt = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}[suffix]
+        triples = list(ox.parse(document.content, format=fmt))
+        assert triples and all(t.subject.value == OME for t in triples)
+
+
+def test_unknown_resources_are_404(client):
+    assert client.get("/id/municipality/999999", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/id/municipality/999999.html").status_code == 404
+
+
+def test_site_pages_and_their_assets_are_served(client):
+    home = client.get("/")
+    assert home.status_code == 200 and "自治体計画ナレッジグラフ" in home.text
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/ontology", headers={"Accept": "text/turtle"}).headers["location"] == "ontology.ttl"
+    assert client.get("/ontology.html").status_code == 200
+
+
+# -- named queries -----------------------------------------------------------------------------------------------
+
+def test_api_lists_the_catalogue(client, built):
+    listing = client.get("/api/queries").json()["queries"]
+    assert [q["name"] for q in listing] == [q.name for q in catalogue(built.queries_dir)]
+    plans = next(q for q in listing if q["name"] == "13-plans-in-force")
+    assert plans["parameters"] == [{"name": "year", "type": "integer", "variable": "?_year_integer", "default": "2026"}]
+
+
+def _expected_plans(store, built, year: str):
+    query = next(q for q in catalogue(built.queries_dir) if q.name == "13-plans-in-force")
+    bindings = bind_parameters(list(query.params), {"year": year}, query.defaults)
+    return run_local(store, query.text, bindings=bindings).rows
+
+
+def test_api_runs_a_named_query_with_typed_parameters_as_json(client, store, built):
+    answer = client.get("/api/queries/13-plans-in-force", params={"year": "2030"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/sparql-results+json")
+    got = [{k: v["value"] for k, v in b.items()} for b in answer.json()["results"]["bindings"]]
+    expected = [{k: v.value for k, v in row.items()} for row in _expected_plans(store, built, "2030")]
+    assert got == expected
+    assert expected != [{k: v.value for k, v in row.items()} for row in _expected_plans(store, built, "2021")]
+
+
+@pytest.mark.parametrize("how", ["format", "accept"])
+def test_api_answers_csv(client, store, built, how):
+    params, headers = ({"format": "csv"}, {}) if how == "format" else ({}, {"Accept": "text/csv"})
+    answer = client.get("/api/queries/13-plans-in-force", params=params, headers=headers)
+    assert answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert rows == [{k: (row[k].value if k in row else "") for k in rows[0]} for row in _expected_plans(store, built, "2026")]
+
+
+def test_api_refuses_unknown_parameters_and_bad_values(client):
+    unknown = client.get("/api/queries/13-plans-in-force", params={"yaer": "2026"})
+    assert unknown.status_code == 400 and "yaer" in unknown.text and "year" in unknown.text
+    wrong_type = client.get("/api/queries/13-plans-in-force", params={"year": "2026; DROP ALL"})
+    assert wrong_type.status_code == 400 and "not an integer" in wrong_type.text
+    assert client.get("/api/queries/no-such-question").status_code == 404
+
+
+def test_api_binds_values_as_terms_not_text(client):
+    # A value that would break the query if pasted in stays one literal.
+    answer = client.get("/api/queries/04-plan-tree", params={"municipality": '青梅市" } } SELECT * { ?s ?p ?o'})
+    assert answer.status_code == 200 and answer.json()["results"]["bindings"] == []
+
+
+def test_openapi_is_generated_from_the_query_headers(client, built):
+    document = client.get("/api/openapi.json").json()
+    assert document["openapi"].startswith("3.")
+    queries = catalogue(built.queries_dir)
+    assert {f"/api/queries/{q.name}" for q in queries} <= set(document["paths"])
+    operation = document["paths"]["/api/queries/13-plans-in-force"]["get"]
+    assert operation["summary"] == next(q.summary for q in queries if q.name == "13-plans-in-force")
+    year = next(p for p in operation["parameters"] if p["name"] == "year")
+    assert year["schema"] == {"type": "integer", "default": 2026} and year["required"] is False
+    assert set(operation["responses"]["200"]["content"]) >= {"application/sparql-results+json", "text/csv"}
+    ids = [op["get"]["operationId"] for op in document["paths"].values()]
+    assert len(ids) == len(set(ids))
+
+
+# -- the query page, CORS, the request log -----------------------------------------------------------------------
+
+def test_query_page_embeds_the_catalogue_and_serves_its_script(client, built):
+    page = client.get("/query")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for query in catalogue(built.queries_dir):
+        assert f'value="{query.name}"' in page.text
+    assert "cdn" not in page.text.lower() and "https://" not in page.text.split("<script")[1].split(">")[0]
+    script = client.get("/assets/query.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+
+
+def test_cors_allows_any_origin(client):
+    simple = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"})
+    assert simple.headers["access-control-allow-origin"] == "*"
+    preflight = client.options("/sparql", headers={"Origin": "https://example.org",
+                                                   "Access-Control-Request-Method": "POST",
+                                                   "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_one_log_line_per_request(client, server):
+    client.get("/health")
+    client.get("/id/municipality/999999.html")
+    time.sleep(0.2)
+    log = server.log_text()
+    assert re.search(r"^GET /health 200 \d+ ms$", log, re.MULTILINE)
+    assert re.search(r"^GET /id/municipality/999999\.html 404 \d+ ms$", log, re.MULTILINE)
+
+
+# -- the command -------------------------------------------------------------------------------------------------
+
+def test_serve_without_a_build_says_what_to_do(tmp_path):
+    result = run_kg("serve", "--port", str(free_port()), build_dir=tmp_path)
+    assert result.returncode == 2
+    assert "no built store" in result.stderr and "kg build" in result.stderr
+
+
+def test_serve_on_a_port_in_use_says_so(built, server):
+    port = int(server.url.rsplit(":", 1)[1])
+    result = run_kg("serve", "--port", str(port), build_dir=built.build_dir, timeout=60)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+def test_limits_come_from_options_then_environment_then_defaults():
+    assert server_limits(environ={}) == ServerLimits()
+    assert server_limits(environ={"KG_SERVE_TIMEOUT": "5", "KG_SERVE_WORKERS": "3"}).timeout == 5.0
+    chosen = server_limits(environ={"KG_SERVE_TIMEOUT": "5"}, timeout=7, max_rows=10)
+    assert (chosen.timeout, chosen.max_rows, chosen.workers) == (7.0, 10, 2)
+    with pytest.raises(Exception, match="KG_SERVE_MAX_ROWS"):
+        server_limits(environ={"KG_SERVE_MAX_ROWS": "many"})
+    with pytest.raises(Exception, match="greater than 0"):
+        server_limits(environ={}, timeout=0)
+
+
+def test_stopping_the_server_ends_running_queries_at_once(built, tmp_path):
+    # Its own server: this one is stopped (SIGTERM, as a service manager does) while a runaway query runs.
+    own = start_server(built.build_dir, tmp_path, "--timeout", "60")
+    workers = _worker_pids(own.process.pid)
+    with ThreadPoolExecutor(max_workers=1) as background:
+        runaway = background.submit(httpx.post, own.url + "/sparql", data={"query": RUNAWAY}, timeout=30)
+        time.sleep(0.5)
+        own.process.terminate()
+        answer = runaway.result()
+        # uvicorn ends by the signal it was stopped with, once it has shut down cleanly (as systemd expects).
+        assert own.process.wait(timeout=10) in (0, -signal.SIGTERM)
+    assert answer.status_code == 503 and "stopping" in answer.text
+    time.sleep(0.2)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
