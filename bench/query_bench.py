@@ -1,10 +1,11 @@
-"""The query and validation benchmark behind `bench/run`.
+"""The real-data section of `bench/run`: `kg query` end to end against a plain rdflib script, and `kg validate`.
 
-Measures in one run, on this machine, and prints figures with ratios against a baseline measured in the same run:
+Measures in one run, on this machine, on data/ttl (the seed plans):
   * `kg query NAME` end to end (process start to printed answer) for every named query, against a plain rdflib
-    script that parses data/ttl and runs the same query text;
-  * `kg validate` of one plan file end to end.
-The report also goes to build/bench/report.md.
+    script that parses data/ttl and runs the same query text (bench/rdflib_baseline.py);
+  * `kg validate` of one plan file end to end;
+with the peak memory of each process. Run alone (python bench/query_bench.py) it prints this section and writes
+build/bench/report.md; bench/national_bench.py includes it as one section of the full report.
 """
 
 from __future__ import annotations
@@ -12,30 +13,87 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from measure import run_child
 
 from kg.catalogue import catalogue
 from kg.params import bind_parameters
 from kg.querying import bound_query_text
 
 ROOT = Path(__file__).resolve().parent.parent
-
 PYTHON = sys.executable
+KG = [PYTHON, "-m", "kg"]
+VALIDATED_FILE = ROOT / "data" / "ttl" / "132055-ome-strategy.ttl"
 
 
-def timed(command: list[str], repeat: int) -> list[float]:
-    times = []
+@dataclass
+class Timed:
+    median: float
+    peak_rss: int
+
+
+@dataclass
+class RealDataResult:
+    queries: dict[str, tuple[Timed, Timed]] = field(default_factory=dict)   # name → (kg query, rdflib script)
+    validate: Timed | None = None
+    build_seconds: float = 0.0
+
+    def markdown(self, *, repeat: int, baseline_repeat: int) -> list[str]:
+        lines = [f"Medians of {repeat} (kg) and {baseline_repeat} (rdflib) runs; each a new process, as a user runs it.",
+                 "", "| query | kg query (s) | peak MiB | plain rdflib script (s) | peak MiB | speed-up |",
+                 "|---|---:|---:|---:|---:|---:|"]
+        ratios = []
+        for name, (kg, base) in self.queries.items():
+            ratios.append(base.median / kg.median)
+            lines.append(f"| {name} | {kg.median:.3f} | {mib(kg.peak_rss)} | {base.median:.3f} | {mib(base.peak_rss)} | "
+                         f"{base.median / kg.median:.1f}x |")
+        medians = [kg.median for kg, _ in self.queries.values()]
+        if ratios:
+            lines += ["", f"Median `kg query`: {statistics.median(medians):.3f} s (target <= 0.3 s); geometric-mean "
+                          f"speed-up {statistics.geometric_mean(ratios):.1f}x, smallest {min(ratios):.1f}x (target >= 3x)."]
+        if self.validate:
+            lines += ["", "| validation | seconds | peak MiB |", "|---|---:|---:|",
+                      f"| kg validate {VALIDATED_FILE.name} (end to end) | {self.validate.median:.3f} "
+                      f"(target <= 1.5 s) | {mib(self.validate.peak_rss)} |"]
+        return lines
+
+
+def mib(count: int | None) -> str:
+    return "-" if count is None else f"{count / 2**20:,.0f}"
+
+
+def timed(command: list[str], repeat: int) -> Timed:
+    runs = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr}")
-    return times
+        run = run_child(command, cwd=ROOT)
+        if not run.ok:
+            raise SystemExit(f"failed: {' '.join(command)}\n{run.failure()}")
+        runs.append(run)
+    return Timed(statistics.median(r.seconds for r in runs), max(r.peak_rss for r in runs))
+
+
+def real_data_benchmark(*, repeat: int = 7, baseline_repeat: int = 3, say=None) -> RealDataResult:
+    say = say or (lambda _m: None)
+    say("real data: kg build")
+    build = run_child(KG + ["build", "-q"], cwd=ROOT)
+    if not build.ok:
+        raise SystemExit(f"kg build failed on the real data: {build.failure()}")
+    result = RealDataResult(build_seconds=build.seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        for query in catalogue(ROOT / "queries"):
+            bindings = bind_parameters(list(query.params), {}, query.defaults)
+            text_file = Path(tmp) / f"{query.name}.rq"
+            text_file.write_text(bound_query_text(query.text, bindings), encoding="utf-8")
+            kg = timed(KG + ["query", query.name, "--format", "csv"], repeat)
+            base = timed([PYTHON, str(ROOT / "bench" / "rdflib_baseline.py"), str(text_file)], baseline_repeat)
+            result.queries[query.name] = (kg, base)
+            say(f"real data: {query.name}: kg {kg.median:.3f} s, rdflib {base.median:.3f} s")
+    result.validate = timed(KG + ["validate", str(VALIDATED_FILE)], max(3, repeat // 2))
+    return result
 
 
 def main() -> int:
@@ -43,31 +101,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs per kg measurement (median reported)")
     parser.add_argument("--baseline-repeat", type=int, default=3, help="runs per rdflib measurement")
     args = parser.parse_args()
-    kg = [PYTHON, "-m", "kg"]
-    print("building the store …", file=sys.stderr)
-    subprocess.run(kg + ["build", "-q"], cwd=ROOT, check=True)
-
+    result = real_data_benchmark(repeat=args.repeat, baseline_repeat=args.baseline_repeat,
+                                 say=lambda m: print(m, file=sys.stderr))
     lines = ["# Benchmark: kg query end to end vs a plain rdflib script", "",
-             f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.repeat} (kg) and "
-             f"{args.baseline_repeat} (rdflib) runs", "",
-             "| query | kg query (s) | plain rdflib (s) | speed-up |", "|---|---:|---:|---:|"]
-    kg_medians, ratios = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        for query in catalogue(ROOT / "queries"):
-            bindings = bind_parameters(list(query.params), {}, query.defaults)
-            text_file = Path(tmp) / f"{query.name}.rq"
-            text_file.write_text(bound_query_text(query.text, bindings), encoding="utf-8")
-            kg_time = statistics.median(timed(kg + ["query", query.name, "--format", "csv"], args.repeat))
-            base_time = statistics.median(timed([PYTHON, str(ROOT / "bench" / "rdflib_baseline.py"), str(text_file)], args.baseline_repeat))
-            kg_medians.append(kg_time)
-            ratios.append(base_time / kg_time)
-            lines.append(f"| {query.name} | {kg_time:.3f} | {base_time:.3f} | {base_time / kg_time:.1f}x |")
-            print(lines[-1], file=sys.stderr)
-    lines += ["", f"median kg query: {statistics.median(kg_medians):.3f} s (target <= 0.3 s); "
-              f"geometric-mean speed-up {statistics.geometric_mean(ratios):.1f}x, smallest {min(ratios):.1f}x (target >= 3x)", ""]
-    plan = ROOT / "data" / "ttl" / "132055-ome-strategy.ttl"
-    validate = statistics.median(timed(kg + ["validate", str(plan)], max(3, args.repeat // 2)))
-    lines += ["| validation | seconds |", "|---|---:|", f"| kg validate {plan.name} (end to end) | {validate:.3f} (target <= 1.5 s) |"]
+             f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}", ""]
+    lines += result.markdown(repeat=args.repeat, baseline_repeat=args.baseline_repeat)
     report = "\n".join(lines)
     out = ROOT / "build" / "bench"
     out.mkdir(parents=True, exist_ok=True)
