@@ -275,7 +275,7 @@ class NationalRun:
             return
         self.say(f"[{self.size}] kg serve + load generator ({self.args.server_requests} requests, "
                  f"{self.args.server_concurrency} threads, loopback)")
-        process = subprocess.Popen(KG + ["--root", str(self.root), "serve", "--port", "0"], cwd=ROOT,
+        process = subprocess.Popen(KG + ["--root", str(self.root), "serve", "--port", "0", "--rate", "0", "--client-queries", "0"], cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                    start_new_session=True, text=True)
         sampler = TreeSampler(process.pid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import fields
 
 from .errors import EXIT_COULD_NOT_RUN, EXIT_OK, KgError
 from .serve.limits import ENVIRONMENT, ServerLimits
@@ -21,7 +22,13 @@ def register(subparsers) -> None:
             ("max_rows", int, "rows (or triples) an answer may have"),
             ("max_bytes", int, "bytes an answer may have"),
             ("max_query_bytes", int, "bytes a request body (a query) may have"),
-            ("workers", int, "queries that run at once, one process each")):
+            ("workers", int, "queries that run at once, one process each"),
+            ("rate", float, "requests per second one client may keep sending; 0 turns the rate limit off"),
+            ("burst", int, "requests one client may send at once before --rate applies"),
+            ("client_queries", int, "queries one client may have running or waiting at once; 0: no limit"),
+            ("header_timeout", float, "seconds a client has to send its request line and headers"),
+            ("body_timeout", float, "seconds a client has to send its request body"),
+            ("max_header_bytes", int, "bytes the request line and headers may have")):
         default = getattr(defaults, option)
         shown = f"{default:g}" if kind is float else str(default)
         p.add_argument("--" + option.replace("_", "-"), type=kind,
@@ -37,8 +44,7 @@ def _serve(args, project) -> int:
     from .serve.limits import server_limits
     from .store import current_build
 
-    limits = server_limits(timeout=args.timeout, max_rows=args.max_rows, max_bytes=args.max_bytes,
-                           max_query_bytes=args.max_query_bytes, workers=args.workers)
+    limits = server_limits(**{spec.name: getattr(args, spec.name) for spec in fields(ServerLimits)})
     build = current_build(project)
     # The socket is bound here rather than by uvicorn, so that a port in use is a clear error (exit 2).
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
@@ -57,8 +63,9 @@ def _serve(args, project) -> int:
     print(f"kg serve: build {build.root.name} at http://{host}:{port}/  (SPARQL /sparql · query page /query · "
           f"API /api/queries · /health)\n"
           f"kg serve: limits: {limits.timeout:g} s per query, {limits.max_rows:,} rows, {limits.max_bytes:,} bytes "
-          f"per answer, {limits.workers} worker(s); Ctrl-C stops", file=sys.stderr, flush=True)
-    if not runner.run(create_app(project, build=build, limits=limits), listener):
+          f"per answer, {limits.workers} worker(s), " + (f"{limits.rate:g} requests/s per client (bursts of "
+          f"{limits.burst})" if limits.rate else "no rate limit") + "; Ctrl-C stops", file=sys.stderr, flush=True)
+    if not runner.run(create_app(project, build=build, limits=limits), listener, limits=limits):
         print("kg: the server did not start (see the messages above)", file=sys.stderr)
         return EXIT_COULD_NOT_RUN
     return EXIT_OK

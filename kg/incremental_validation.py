@@ -26,7 +26,7 @@ from .rdf_files import parse_rdf_file
 from .validation import ValidationIssue, ValidationReport, load_shapes, validate_triples
 
 BATCH_TRIPLES = 60_000  # per pySHACL run: large enough to amortise its start, small enough for memory
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: validation also reports ill-typed literals and control characters (kg.literal_checks)
 
 
 def _digest(*parts: bytes) -> str:
@@ -55,9 +55,9 @@ def validate_project_files(project: Project, *, lang: str = "ja", progress=None)
     todo: list[tuple[tuple[Path, ...], str]] = []
     for unit in units:
         key = _digest(env.encode(), *(p.read_bytes() for p in unit))
-        cached = cache_dir / f"{key}.json"
-        if cached.exists():
-            issues += [ValidationIssue(**{**i, "files": tuple(i["files"])}) for i in json.loads(cached.read_text(encoding="utf-8"))]
+        cached = _read_cached(cache_dir / f"{key}.json")
+        if cached is not None:
+            issues += [ValidationIssue(**{**i, "files": tuple(i["files"])}) for i in cached]
         else:
             todo.append((unit, key))
     say(f"validate {len(todo)} of {len(units)} file group(s) ({len(units) - len(todo)} unchanged, results reused)")
@@ -69,10 +69,25 @@ def validate_project_files(project: Project, *, lang: str = "ja", progress=None)
         results = [_validate_batch((str(project.root), str(project.build_dir), b, lang)) for b in batches]
     for batch_result in results:
         for key, unit_issues in batch_result.items():
-            (cache_dir / f"{key}.json").write_text(json.dumps(unit_issues, ensure_ascii=False), encoding="utf-8")
+            _write_cached(cache_dir / f"{key}.json", unit_issues)
             issues += [ValidationIssue(**{**i, "files": tuple(i["files"])}) for i in unit_issues]
     unique = list({(i.focus_node, i.result_path, i.value, i.source_shape, i.message): i for i in issues}.values())
     return ValidationReport(conforms=not any(i.severity == "Violation" for i in unique), issues=unique)
+
+
+def _read_cached(path: Path) -> list[dict] | None:
+    """A cached result, or None when there is none or it cannot be read (then the file is validated again)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cached(path: Path, unit_issues: list[dict]) -> None:
+    # Written beside and renamed: a build killed while writing must not leave half a result for the next build.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(unit_issues, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def _batches(todo):

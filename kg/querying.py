@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -48,15 +49,39 @@ def run_local(store: ox.Store, query: str, *, bindings: dict[str, Term] | None =
     # The same text as is sent to a remote endpoint, so that both answer the same query. (Oxigraph's own
     # substitution would need every parameter in the SELECT projection.)
     text = bound_query_text(query, bindings)
-    try:
+
+    def evaluate() -> QueryResult:
         # The default graph is the union of all named graphs (asserted files and the inferred graph), as on Virtuoso,
         # unless the query names its own dataset with FROM: then those graphs of the store, and nothing is fetched.
         answer = store.query(text, use_default_graph_as_union=not uses_from(text))
+        return _from_oxigraph(form, answer)
+
+    try:
+        return _interruptible(evaluate)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}", hint="check the query at that line and column") from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
-    return _from_oxigraph(form, answer)
+
+
+def _interruptible(work):
+    """Run `work` in a thread and wait for it. Oxigraph does not look for signals while it evaluates (a cross
+    product could only be killed), but the main thread, waiting here, still gets Ctrl-C: the command ends, and the
+    abandoned evaluation with it."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 — handed over to the waiting thread as it is
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="kg-query", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _from_oxigraph(form: str, answer) -> QueryResult:

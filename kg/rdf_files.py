@@ -30,9 +30,21 @@ FORMATS_BY_SUFFIX = {
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a plan file is kilobytes; anything this large is a mistake or an attack
 MAX_ENTITY_EXPANSION = 16 * 1024 * 1024  # bytes that XML entity references may add to an RDF/XML file
+# Objects and arrays (JSON-LD) or elements (RDF/XML) inside each other. Real files stay below 20. Oxigraph's JSON-LD
+# parser recurses on nesting and crashes the process (segmentation fault) at a few thousand levels; its RDF/XML
+# parser takes time quadratic in the depth (100,000 levels: minutes). Turtle's parser keeps its own stack and
+# stays linear, so Turtle needs no such limit.
+MAX_NESTING = 256
 
-_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.DOTALL)
-_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s\"']+)\s+(SYSTEM|PUBLIC)?\s*([\"'])(.*?)\4", re.DOTALL)
+# Case-insensitive: Oxigraph's XML reader also accepts <!doctype …>, and a check that looked only for <!DOCTYPE
+# let nested entities ("billion laughs") through.
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.DOTALL | re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s\"']+)\s+(SYSTEM|PUBLIC)?\s*([\"'])(.*?)\4", re.DOTALL | re.IGNORECASE)
+# Tokens that change the nesting depth, with strings (JSON) or comments, CDATA, processing instructions and
+# declarations (XML) matched whole so that brackets inside them do not count.
+_JSON_NESTING = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', re.DOTALL)
+_XML_NESTING = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![^>]*>|</|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*?/>|<",
+                          re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -62,18 +74,22 @@ def parse_rdf_file(path: Path, *, base_iri: str | None = None) -> ParsedFile:
                       hint="split the file or check that it is the right one")
     if fmt == ox.RdfFormat.RDF_XML:
         _check_xml_entities(path)
+        _check_nesting(path, _XML_NESTING, opening=(b"<",), closing=(b"</",), what="XML elements")
+    elif fmt == ox.RdfFormat.JSON_LD:
+        _check_nesting(path, _JSON_NESTING, opening=(b"{", b"["), closing=(b"}", b"]"), what="JSON objects and arrays")
     try:
         with path.open("rb") as handle:
             quads = list(ox.parse(handle, format=fmt, base_iri=base_iri, without_named_graphs=False))
     except SyntaxError as exc:
         line, column = _position(exc)
-        message = _strip_position(str(exc.msg if hasattr(exc, "msg") else exc))
+        message = printable(_strip_position(str(exc.msg if hasattr(exc, "msg") else exc)))
         if "LoadDocumentCallback" in message:
             raise KgError(f"{path}: the JSON-LD @context is a remote document, which kg never fetches",
                           hint="put the context inline in the file (\"@context\": {…})") from None
         raise RdfSyntaxError(str(path), message, line=line, column=column) from None
     except (OSError, ValueError) as exc:
-        raise KgError(f"{path}: cannot parse: {exc}", hint="check that the file is RDF in the format its name says") from None
+        raise KgError(f"{path}: cannot parse: {printable(str(exc))}",
+                      hint="check that the file is RDF in the format its name says") from None
     return ParsedFile(path=path, triples=[ox.Triple(q.subject, q.predicate, q.object) for q in quads])
 
 
@@ -99,6 +115,29 @@ def _check_xml_entities(path: Path) -> None:
     if expansion > MAX_ENTITY_EXPANSION:
         raise KgError(f"{path}: XML entities would expand the file by {expansion:,} bytes, over the "
                       f"{MAX_ENTITY_EXPANSION:,}-byte limit", hint="write the values out in full")
+
+
+def _check_nesting(path: Path, tokens: re.Pattern, *, opening: tuple[bytes, ...], closing: tuple[bytes, ...],
+                   what: str) -> None:
+    """Refuse a file whose brackets or elements nest deeper than MAX_NESTING, before the parser sees it."""
+    depth = 0
+    for match in tokens.finditer(path.read_bytes()):
+        token = match.group()
+        if token in closing:
+            depth -= 1
+        elif token in opening:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise KgError(f"{path}: {what} nest more than {MAX_NESTING} deep", hint="flatten the structure")
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(message: str) -> str:
+    """A parser's message with control characters written as escapes: it quotes the offending text, and an
+    escape sequence from a hostile file must not reach the terminal."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", message)
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

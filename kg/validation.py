@@ -13,7 +13,7 @@ import rdflib
 from rdflib.namespace import RDFS, SH
 
 from .project import Project
-from .rdf_files import parse_rdf_file
+from .rdf_files import parse_rdf_file, printable
 from .terms import rdflib_graph
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -90,14 +90,19 @@ def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str =
     """Validate triples that already include whatever ontology and reference data they need."""
     import pyshacl  # imported here: it is slow to import and only validation needs it
 
+    from .literal_checks import check_literals
+
+    # Ill-typed literals ("abc"^^xsd:integer) and control characters are reported here; the ill-typed ones are
+    # kept from pySHACL, which crashes comparing them or ignores them where no shape looks.
+    literal_issues, data = check_literals(data, lang=lang, origin=origin or {})
     data_graph = rdflib_graph(data, PreparedQueryGraph())
     shapes_graph = shapes if shapes is not None else load_shapes(project)
     # inplace: the data graph is ours and thrown away afterwards, so pySHACL need not copy it.
     conforms, report_graph, _ = pyshacl.validate(
         data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True, inplace=True,
         allow_warnings=False, do_owl_imports=False, abort_on_first=False, iterate_rules=False)
-    issues = _issues(report_graph, data_graph, shapes_graph, lang=lang, origin=origin or {})
-    return ValidationReport(conforms=bool(conforms), issues=issues, report_graph=report_graph)
+    issues = literal_issues + _issues(report_graph, data_graph, shapes_graph, lang=lang, origin=origin or {})
+    return ValidationReport(conforms=bool(conforms) and not literal_issues, issues=issues, report_graph=report_graph)
 
 
 def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja", inference: str = "none") -> ValidationReport:
@@ -193,7 +198,8 @@ def render_text(report: ValidationReport, *, lang: str = "ja") -> str:
     grouped = report.by_resource()
     lines = [h["bad"].format(n=len(report.issues), r=len(grouped))]
     for focus, issues in grouped.items():
-        label = issues[0].focus_label
+        # Labels and values come from the data: control characters are shown as escapes, never sent to a terminal.
+        label = printable(issues[0].focus_label or "")
         lines.append("")
         lines.append(f"● {focus}" + (f"  「{label}」" if label else ""))
         if issues[0].files:
@@ -204,7 +210,7 @@ def render_text(report: ValidationReport, *, lang: str = "ja") -> str:
                 named = f"（{issue.result_path_label}）" if lang == "ja" else f" ({issue.result_path_label})"
                 lines.append(f"      {h['path']}: {_short(issue.result_path)}" + (named if issue.result_path_label else ""))
             if issue.value:
-                lines.append(f"      {h['value']}: {issue.value}")
+                lines.append(f"      {h['value']}: {printable(issue.value)}")
             lines.append(f"      {h['shape']}: {_short(issue.source_shape)}")
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDF
 
+from ..errors import KgError
 from .ids import ID_BASE, PREFIXES
 from .ingest import IngestResult
 
@@ -54,16 +55,29 @@ def classification_path_for(out: Path) -> Path:
 
 
 def write_outputs(result: IngestResult, *, out: Path, classification_out: Path | None, source: str) -> list[tuple[Path, int]]:
-    written = []
+    """Write the facts and (if any) the classification. Both are written to temporary files first and renamed
+    into place one after the other only when both are complete, so that a failure (a full disk) changes neither
+    and an interruption leaves each file either old or new, never half written."""
+    outputs = []
     header = f"Written by `kg ingest` from {Path(source).name}. Source facts only; edit the workbook, not this file."
-    _write_atomically(out, turtle(result.facts, header=header))
-    written.append((out, len(result.facts)))
+    outputs.append((Path(out), turtle(result.facts, header=header), len(result.facts)))
     if len(result.classification):
         target = classification_out or classification_path_for(out)
         header = f"Written by `kg ingest` from {Path(source).name}: this project's editorial classification."
-        _write_atomically(target, turtle(result.classification, header=header))
-        written.append((target, len(result.classification)))
-    return written
+        outputs.append((Path(target), turtle(result.classification, header=header), len(result.classification)))
+    temporaries: list[Path] = []
+    try:
+        for path, text, _count in outputs:
+            temporaries.append(_write_temporary(path, text))
+        for (path, _text, _count), temporary in zip(outputs, temporaries):
+            os.replace(temporary, path)
+    except OSError as exc:
+        raise KgError(f"cannot write {exc.filename or out}: {exc.strerror or exc}",
+                      hint="free some disk space or choose another --out; no data file was changed") from None
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+    return [(path, count) for path, _text, count in outputs]
 
 
 def _umask() -> int:
@@ -72,15 +86,19 @@ def _umask() -> int:
     return mask
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path = Path(path)
+def _write_temporary(path: Path, text: str) -> Path:
+    """A complete copy of `text` next to `path`. Its name ends in .tmp, not .ttl: a copy left behind by a killed
+    process must never be read as data by `kg build` (which reads every *.ttl under data/ttl)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".kg-", suffix=".ttl", dir=path.parent)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
     try:
         os.chmod(temporary, 0o666 & ~_umask())
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
-        os.replace(temporary, path)
+            stream.flush()
+            os.fsync(stream.fileno())
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary

@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from dataclasses import asdict, dataclass
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from importlib import metadata, resources
 
 import pyoxigraph as ox
@@ -36,12 +37,13 @@ from ..store import BuildPaths
 from . import named_api
 from .limits import ServerLimits
 from .query_page import render_query_page
+from .rate_limit import RateLimit, client_address
 from .request_log import RequestLog
 from .result_formats import OXIGRAPH_RDF, AnswerFormat
 from .service_description import PREFIXES as SD_PREFIXES
 from .service_description import service_description
 from .site_pages import ResourceSite, publish_static_folder
-from .sparql_protocol import ProtocolError, choose_format, parse_request
+from .sparql_protocol import ProtocolError, choose_format, parse_request, query_timeout
 from .worker_process import QueryJob, WorkerAnswer
 from .workers import QueryPool
 
@@ -58,6 +60,7 @@ class ServerState:
     queries: dict[str, NamedQuery]
     query_page: str
     version: str
+    running: Counter = field(default_factory=Counter)  # queries running or waiting, by client address
 
     @property
     def build_id(self) -> str:
@@ -102,7 +105,9 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits) -> 
         Middleware(RequestLog),
         # Open data: any web page may query the endpoint and read the pages (no credentials are involved).
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                   allow_headers=["Accept", "Content-Type"], expose_headers=["Kg-Limit"]),
+                   allow_headers=["Accept", "Content-Type"], expose_headers=["Kg-Limit", "Kg-Timeout", "Retry-After"]),
+        # Inside the log and CORS: a refused request is logged, and a web page can read why it was refused.
+        Middleware(RateLimit, rate=limits.rate, burst=limits.burst),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={ProtocolError: _protocol_error})
@@ -144,7 +149,7 @@ async def health(request: Request) -> Response:
 
 async def sparql(request: Request) -> Response:
     state = _state(request)
-    body = await _read_body(request, state.limits.max_query_bytes) if request.method == "POST" else b""
+    body = await _read_body(request, state.limits) if request.method == "POST" else b""
     parsed = parse_request(request.method, request.headers.get("content-type"), request.url.query, body)
     if parsed.query is None:
         if request.method == "POST":
@@ -159,7 +164,8 @@ async def sparql(request: Request) -> Response:
             ox.NamedNode(graph)
         except ValueError:
             raise ProtocolError(400, f"default-graph-uri / named-graph-uri {graph!r} is not an IRI") from None
-    return await _run(state, QueryJob(parsed.query, fmt.key, parsed.default_graphs, parsed.named_graphs))
+    seconds = query_timeout(parsed.timeouts, state.limits.timeout)
+    return await _run(request, QueryJob(parsed.query, fmt.key, parsed.default_graphs, parsed.named_graphs), seconds)
 
 
 def checked_form(text: str) -> str:
@@ -179,22 +185,46 @@ def checked_form(text: str) -> str:
         raise ProtocolError(400, message) from None
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def _read_body(request: Request, limits: ServerLimits) -> bytes:
+    # A compressed body is refused, not inflated: a few kilobytes of gzip can inflate to gigabytes.
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise ProtocolError(415, f"Content-Encoding {encoding} is not accepted here: send the request body uncompressed")
+    limit = limits.max_query_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise ProtocolError(413, f"the request body is larger than {limit:,} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ProtocolError(413, f"the request body is larger than {limit:,} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(limits.body_timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise ProtocolError(413, f"the request body is larger than {limit:,} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise ProtocolError(408, f"the request body did not arrive within {limits.body_timeout:g} s") from None
     return b"".join(chunks)
 
 
-async def _run(state: ServerState, job: QueryJob) -> Response:
-    answer: WorkerAnswer = await state.pool.run(job)
-    headers = {"Vary": "Accept"}
+async def _run(request: Request, job: QueryJob, seconds: float) -> Response:
+    """Run a query for a client that may have at most `client_queries` running or waiting at once: one client
+    cannot take every worker while others wait."""
+    state = _state(request)
+    client = client_address(request.scope)
+    if state.limits.client_queries and state.running[client] >= state.limits.client_queries:
+        return PlainTextResponse(
+            f"you already have {state.running[client]} queries running or waiting; this server runs at most "
+            f"{state.limits.client_queries} at once per client. Wait for them to finish.\n",
+            status_code=429, headers={"Retry-After": "1", "Kg-Limit": "client-queries"})
+    state.running[client] += 1
+    try:
+        answer: WorkerAnswer = await state.pool.run(job, timeout=seconds)
+    finally:
+        state.running[client] -= 1
+        if not state.running[client]:
+            del state.running[client]
+    headers = {"Vary": "Accept", "Kg-Timeout": f"{seconds:g}"}
     if answer.limit:
         headers["Kg-Limit"] = answer.limit
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
@@ -234,7 +264,8 @@ async def api_query(request: Request) -> Response:
     text = named_api.bound_text(query, params)
     fmt = choose_format(query.form or "SELECT", format_params=tuple(v for k, v in params if k == "format"),
                         accept=request.headers.get("accept"))
-    return await _run(state, QueryJob(text, fmt.key))
+    seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)
+    return await _run(request, QueryJob(text, fmt.key), seconds)
 
 
 # -- the published site ------------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""The server's limits: how long a query may run, how large an answer may be, how many queries run at once.
+"""The server's limits: how long a query may run, how large an answer may be, how many queries run at once, how
+often and how slowly one client may ask.
 
 Each has a default, an environment variable and a `kg serve` option (the option wins over the variable).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields
 
@@ -18,6 +20,12 @@ class ServerLimits:
     max_bytes: int = 32 * 1024 * 1024  # bytes of an answer, in the format asked for
     max_query_bytes: int = 100_000     # bytes of a request body (the query text or the form)
     workers: int = 2                   # queries that run at once, each in its own process
+    rate: float = 10.0                 # requests per second one client may keep sending (0: no rate limit)
+    burst: int = 50                    # requests one client may send at once before the rate applies
+    client_queries: int = 2            # queries one client may have running or waiting at once (0: no limit)
+    header_timeout: float = 10.0       # seconds a client has to send the request line and headers
+    body_timeout: float = 10.0         # seconds a client has to send the request body
+    max_header_bytes: int = 65_536     # bytes of the request line and headers (a GET query travels in them)
 
 
 ENVIRONMENT = {
@@ -26,7 +34,15 @@ ENVIRONMENT = {
     "max_bytes": "KG_SERVE_MAX_BYTES",
     "max_query_bytes": "KG_SERVE_MAX_QUERY_BYTES",
     "workers": "KG_SERVE_WORKERS",
+    "rate": "KG_SERVE_RATE",
+    "burst": "KG_SERVE_BURST",
+    "client_queries": "KG_SERVE_CLIENT_QUERIES",
+    "header_timeout": "KG_SERVE_HEADER_TIMEOUT",
+    "body_timeout": "KG_SERVE_BODY_TIMEOUT",
+    "max_header_bytes": "KG_SERVE_MAX_HEADER_BYTES",
 }
+# Limits that 0 turns off (behind a proxy that limits rates itself, or for a load test on one's own machine).
+ZERO_TURNS_OFF = {"rate", "client_queries"}
 
 
 def server_limits(*, environ: dict[str, str] | None = None, **given: float | int | None) -> ServerLimits:
@@ -45,7 +61,9 @@ def server_limits(*, environ: dict[str, str] | None = None, **given: float | int
             value = kind(raw)
         except ValueError:
             raise KgError(f"{source}={raw!r} is not a number") from None
-        if value <= 0:
+        if not math.isfinite(value):
+            raise KgError(f"{source}={raw!r} is not a finite number")
+        if value < 0 or (value == 0 and spec.name not in ZERO_TURNS_OFF):
             raise KgError(f"{source} must be greater than 0 (got {raw})")
         values[spec.name] = value
     return ServerLimits(**values)

@@ -14,6 +14,8 @@ from .result_formats import formats_for
 from .sparql_protocol import ProtocolError
 
 API_PREFIX = "/api/queries"
+# URL parameters of every operation, never query parameters: the answer format and the time limit (seconds).
+RESERVED = ("format", "timeout")
 OPENAPI_TYPES = {
     "integer": {"type": "integer"},
     "decimal": {"type": "number"},
@@ -38,7 +40,7 @@ def bound_text(query: NamedQuery, params: list[tuple[str, str]]) -> str:
     """The query text with its parameters bound, from the URL's parameters (`format` excepted)."""
     given: dict[str, str] = {}
     for name, value in params:
-        if name == "format":
+        if name in RESERVED:
             continue
         if name in given:
             raise ProtocolError(400, f"parameter {name} is given more than once")
@@ -84,6 +86,9 @@ def openapi(queries: list[NamedQuery], *, version: str) -> dict:
                                "content": {"text/plain": {"schema": {"type": "string"}}}},
                 "Limit": {"description": "the query ran past the time limit or its answer past the size limit",
                           "content": {"text/plain": {"schema": {"type": "string"}}}},
+                "TooMany": {"description": "too many requests, or too many queries at once, from this client; "
+                                           "the Retry-After header says when to try again",
+                            "content": {"text/plain": {"schema": {"type": "string"}}}},
             },
         },
     }
@@ -104,6 +109,10 @@ def _operation(query: NamedQuery) -> dict:
     parameters.append({"name": "format", "in": "query", "required": False,
                        "schema": {"type": "string", "enum": [f.names[0] for f in formats]},
                        "description": "the answer format (instead of an Accept header)"})
+    parameters.append({"name": "timeout", "in": "query", "required": False,
+                       "schema": {"type": "number", "exclusiveMinimum": 0},
+                       "description": "seconds the query may run; the server's own limit caps it (the Kg-Timeout "
+                                      "header of the answer says which applied)"})
     content = {f.accepts[0]: ({"schema": {"$ref": "#/components/schemas/SparqlResults"}} if f.key == "json"
                               else {"schema": {"type": "string"}}) for f in formats}
     operation = {
@@ -114,6 +123,7 @@ def _operation(query: NamedQuery) -> dict:
         "responses": {
             "200": {"description": "the answer", "content": content},
             "400": {"$ref": "#/components/responses/BadRequest"},
+            "429": {"$ref": "#/components/responses/TooMany"},
             "503": {"$ref": "#/components/responses/Limit"},
         },
     }

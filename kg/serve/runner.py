@@ -7,6 +7,9 @@ import socket
 import uvicorn
 from starlette.applications import Starlette
 
+from .connections import protocol_with_header_timeout
+from .limits import ServerLimits
+
 
 class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: Starlette):
@@ -22,9 +25,16 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
-def run(app: Starlette, listener: socket.socket) -> bool:
+def run(app: Starlette, listener: socket.socket, *, limits: ServerLimits) -> bool:
     """Serve until stopped; False if the application never started (the reason is already logged)."""
-    config = uvicorn.Config(app, lifespan="on", access_log=False, log_level="warning", timeout_graceful_shutdown=5)
+    config = uvicorn.Config(
+        app, lifespan="on", access_log=False, log_level="warning", timeout_graceful_shutdown=5,
+        # h11 with a deadline for the request headers (kg.serve.connections), and a cap on their size: a longer
+        # request line or header is answered 400 and the connection closed.
+        http=protocol_with_header_timeout(limits.header_timeout), h11_max_incomplete_event_size=limits.max_header_bytes,
+        # The client's address (for the per-client limits) comes from X-Forwarded-For only when the connection
+        # comes from a trusted proxy: uvicorn's FORWARDED_ALLOW_IPS, by default 127.0.0.1 (a proxy on this machine).
+        proxy_headers=True)
     server = _Server(config, app)
     try:
         server.run(sockets=[listener])

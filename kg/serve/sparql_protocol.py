@@ -30,6 +30,7 @@ class SparqlRequest:
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
     formats: tuple[str, ...]        # values of the `format` parameter, in order
+    timeouts: tuple[str, ...] = ()  # values of the `timeout` parameter (seconds; the server's limit caps them)
 
 
 UPDATE_REFUSED = ("this endpoint is read-only: SPARQL Update is not accepted here",)
@@ -62,7 +63,25 @@ def parse_request(method: str, content_type: str | None, query_string: str, body
         default_graphs=tuple(v for n, v in params if n == "default-graph-uri"),
         named_graphs=tuple(v for n, v in params if n == "named-graph-uri"),
         formats=tuple(v for n, v in params if n == "format"),
+        timeouts=tuple(v for n, v in params if n == "timeout"),
     )
+
+
+def query_timeout(values: tuple[str, ...] | list[str], limit: float) -> float:
+    """The seconds a query may run: what the client asks for (`timeout=`), but never more than the server's limit.
+
+    A longer wish is not an error: it is lowered to the limit, and the answer's Kg-Timeout header says so."""
+    if not values:
+        return limit
+    if len(values) > 1:
+        raise ProtocolError(400, "give timeout= once")
+    try:
+        seconds = float(values[0])
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        raise ProtocolError(400, f"timeout={values[0]!r} is not a number of seconds greater than 0")
+    return min(seconds, limit)
 
 
 def _text(body: bytes) -> str:

@@ -60,9 +60,10 @@ class QueryPool:
         for worker in list(self._live):
             worker.process.kill()
 
-    async def run(self, job: QueryJob) -> WorkerAnswer:
-        """The worker's answer, or a 503 when the time is up (the query is then stopped for good)."""
-        timeout = self.limits.timeout
+    async def run(self, job: QueryJob, *, timeout: float | None = None) -> WorkerAnswer:
+        """The worker's answer, or a 503 when the time is up (the query is then stopped for good). `timeout` may
+        only shorten the server's limit."""
+        timeout = min(timeout, self.limits.timeout) if timeout else self.limits.timeout
         started = time.monotonic()
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout)
@@ -87,7 +88,8 @@ class QueryPool:
             return plain(500, "the query worker stopped unexpectedly (out of memory?); it has been restarted")
         if answer is None:
             self._replace(worker)
-            return plain(503, f"the query ran longer than {timeout:g} s, the time limit of this server, and "
+            limit = "the time limit of this server" if timeout >= self.limits.timeout else "the timeout asked for"
+            return plain(503, f"the query ran longer than {timeout:g} s, {limit}, and "
                               "was stopped.\nNarrow it (fewer patterns, a LIMIT, a more selective filter).",
                          limit="timeout")
         self._idle.put_nowait(worker)

@@ -46,6 +46,16 @@
     return "<" + iri + ">";
   }
 
+  // Only http(s) URLs become links: javascript:, data: and the like are shown as text.
+  function httpHref(text, base) {
+    try {
+      const url = base === undefined ? new URL(text) : new URL(text, base);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
   function cell(term) {
     const td = document.createElement("td");
     if (!term) return td;
@@ -53,11 +63,12 @@
       const a = document.createElement("a");
       a.textContent = compact(term.value);
       a.title = term.value;
-      if (term.value.startsWith(ownBase)) {
-        a.href = new URL(term.value.slice(ownBase.length), document.baseURI).href;
-      } else if (/^https?:\/\//.test(term.value)) {
-        a.href = term.value;
-      }
+      // An IRI of our namespace opens on this server. Its rest can itself be an absolute URL of another scheme
+      // (<https://w3id.org/jp-plan-kg/javascript:…>), so the resolved target is checked, as any other IRI is.
+      const href = term.value.startsWith(ownBase)
+        ? httpHref(term.value.slice(ownBase.length), document.baseURI)
+        : httpHref(term.value);
+      if (href) a.href = href;
       td.appendChild(a);
     } else if (term.type === "bnode") {
       td.textContent = "_:" + term.value;
