@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("ja", "en"), default="ja")
     p.add_argument("--format", choices=("text", "json", "turtle"), default="text")
     p.add_argument("--inference", choices=("none", "rdfs"), default="none")
+    p.add_argument("--engine", choices=("auto", "pyshacl"), default="auto",
+                   help="auto: kg's set-based engine where it covers the shapes (pySHACL otherwise); "
+                        "pyshacl: always pySHACL, the reference implementation")
     p.set_defaults(run=_validate)
 
     p = sub.add_parser("query", help="run a named query, a .rq file or a query text")
@@ -93,7 +96,7 @@ def _build(args, project) -> int:
 def _validate(args, project) -> int:
     from .validation import render_json, render_text, render_turtle, validate_files
 
-    report = validate_files(args.files, project=project, lang=args.lang, inference=args.inference)
+    report = validate_files(args.files, project=project, lang=args.lang, inference=args.inference, engine=args.engine)
     render = {"text": lambda r: render_text(r, lang=args.lang), "json": render_json, "turtle": render_turtle}[args.format]
     print(render(report))
     return EXIT_OK if report.conforms else EXIT_INVALID

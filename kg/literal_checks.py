@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from functools import lru_cache
 from collections.abc import Sequence
 
 import pyoxigraph as ox
@@ -24,9 +25,14 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _TIMEZONE = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
 _YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
 # The XSD types rdflib does not check itself; rdflib knows the others (integer, decimal, date, dateTime, boolean …).
+# The commonest types are checked here too, by their XSD lexical rules: rdflib is slow per value (and its integer
+# check, Python's int(), lets "1_000" through).
 _LEXICAL = {
     XSD + "gYear": re.compile(_YEAR + _TIMEZONE),
     XSD + "gYearMonth": re.compile(_YEAR + r"-(?:0[1-9]|1[0-2])" + _TIMEZONE),
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"),
+    XSD + "boolean": re.compile(r"true|false|1|0"),
 }
 # C0 controls but tab, line feed and carriage return; DEL and C1; the bidirectional embeddings, overrides and
 # isolates, which reorder what a reader sees ("Trojan Source"). Japanese plan text needs none of them.
@@ -51,9 +57,14 @@ def ill_typed(literal: ox.Literal) -> bool:
     datatype = literal.datatype.value
     if literal.language or not datatype.startswith(XSD) or datatype == XSD + "string":
         return False
+    return _ill_typed(literal.value, datatype)
+
+
+@lru_cache(maxsize=65536)  # years, counts and flags repeat across a nation's plans
+def _ill_typed(text: str, datatype: str) -> bool:
     pattern = _LEXICAL.get(datatype)
     if pattern is not None:
-        return pattern.fullmatch(literal.value.strip()) is None
+        return pattern.fullmatch(text.strip()) is None
     # rdflib logs a traceback and warns for every value it cannot convert: the problem is reported here instead.
     logger = logging.getLogger("rdflib.term")
     level = logger.level
@@ -61,7 +72,7 @@ def ill_typed(literal: ox.Literal) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return bool(rdflib.Literal(literal.value, datatype=rdflib.URIRef(datatype)).ill_typed)
+            return bool(rdflib.Literal(text, datatype=rdflib.URIRef(datatype)).ill_typed)
     finally:
         logger.setLevel(level)
 

@@ -85,27 +85,94 @@ def reference_triples(project: Project, *, exclude: Iterable[Path] = ()) -> list
     return triples
 
 
-def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str = "ja", inference: str = "none",
-                     origin: dict[str, tuple[str, ...]] | None = None, shapes: rdflib.Graph | None = None) -> ValidationReport:
-    """Validate triples that already include whatever ontology and reference data they need."""
-    import pyshacl  # imported here: it is slow to import and only validation needs it
+ENGINES = ("auto", "pyshacl")
 
+
+def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str = "ja", inference: str = "none",
+                     origin: dict[str, tuple[str, ...]] | None = None, shapes: rdflib.Graph | None = None,
+                     engine: str = "auto") -> ValidationReport:
+    """Validate triples that already include whatever ontology and reference data they need.
+
+    engine "auto" runs the set-based engine (kg.shacl) when it implements every feature the shapes use and no
+    inference is asked for, pySHACL otherwise; "pyshacl" always runs pySHACL, the reference implementation.
+    """
     from .literal_checks import check_literals
 
     # Ill-typed literals ("abc"^^xsd:integer) and control characters are reported here; the ill-typed ones are
-    # kept from pySHACL, which crashes comparing them or ignores them where no shape looks.
+    # kept from the engines, which crash comparing them or ignore them where no shape looks.
     literal_issues, data = check_literals(data, lang=lang, origin=origin or {})
+    model = shape_model(project) if engine == "auto" and inference == "none" else None
+    if model is not None:
+        conforms, issues, report_graph = _validate_set_based(data, model, lang=lang, origin=origin or {})
+    else:
+        conforms, issues, report_graph = _validate_pyshacl(data, project, shapes, inference=inference, lang=lang,
+                                                           origin=origin or {})
+    return ValidationReport(conforms=conforms and not literal_issues, issues=literal_issues + issues,
+                            report_graph=report_graph)
+
+
+def shape_model(project: Project):
+    """The shapes read for the set-based engine, or None when they use a feature it does not implement."""
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in project.shape_files())
+    return _shape_model(key)
+
+
+@lru_cache(maxsize=4)
+def _shape_model(key):
+    from .shacl import UnsupportedShapes, read_shapes
+
+    triples = [t for path, _mtime, _size in key for t in parse_rdf_file(Path(path)).triples]
+    try:
+        return read_shapes(triples)
+    except UnsupportedShapes:
+        return None
+
+
+def _validate_set_based(data, model, *, lang, origin):
+    from .shacl import report_graph, validate_store
+
+    store = ox.Store()
+    store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object) for t in data])
+    results = validate_store(store, model)
+    conforms = not any(r.severity == "Violation" for r in results)
+    issues = [ValidationIssue(
+        focus_node=r.focus.value if not isinstance(r.focus, ox.Literal) else str(r.focus),
+        focus_label=_store_label(store, r.focus, lang),
+        result_path=r.path.text() if r.path is not None else None,
+        result_path_label=_store_label(store, r.path.term, lang) if r.path is not None and r.path.term else None,
+        value=None if r.value is None else (str(r.value) if isinstance(r.value, ox.Literal) else r.value.value),
+        source_shape=r.shape.node.value,
+        constraint=r.component,
+        severity=r.severity,
+        message=_pick_language([rdflib.Literal(m.value, lang=m.language or None) for m in r.messages], lang),
+        files=origin.get(r.focus.value if not isinstance(r.focus, ox.Literal) else str(r.focus), ()),
+    ) for r in results]
+    return conforms, issues, report_graph(results, model, conforms=conforms)
+
+
+def _store_label(store: ox.Store, node, lang: str) -> str | None:
+    if isinstance(node, ox.Literal):
+        return None
+    labels = [rdflib.Literal(q.object.value, lang=q.object.language or None)
+              for q in store.quads_for_pattern(node, ox.NamedNode(str(RDFS.label)), None, ox.DefaultGraph())
+              if isinstance(q.object, ox.Literal)]
+    return _pick_language(labels, lang) if labels else None
+
+
+def _validate_pyshacl(data, project, shapes, *, inference, lang, origin):
+    import pyshacl  # imported here: it is slow to import and only this engine needs it
+
     data_graph = rdflib_graph(data, PreparedQueryGraph())
     shapes_graph = shapes if shapes is not None else load_shapes(project)
     # inplace: the data graph is ours and thrown away afterwards, so pySHACL need not copy it.
     conforms, report_graph, _ = pyshacl.validate(
         data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True, inplace=True,
         allow_warnings=False, do_owl_imports=False, abort_on_first=False, iterate_rules=False)
-    issues = literal_issues + _issues(report_graph, data_graph, shapes_graph, lang=lang, origin=origin or {})
-    return ValidationReport(conforms=bool(conforms) and not literal_issues, issues=issues, report_graph=report_graph)
+    return bool(conforms), _issues(report_graph, data_graph, shapes_graph, lang=lang, origin=origin), report_graph
 
 
-def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja", inference: str = "none") -> ValidationReport:
+def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja", inference: str = "none",
+                   engine: str = "auto") -> ValidationReport:
     """Validate new plan data files together with the ontology and the reference data they link to."""
     origin: dict[str, set[str]] = {}
     data: list[ox.Triple] = []
@@ -115,14 +182,19 @@ def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja",
             origin.setdefault(t.subject.value, set()).add(str(path))
         data += parsed.triples
     data += reference_triples(project, exclude=paths)
-    return validate_triples(data, project=project, lang=lang, inference=inference,
+    return validate_triples(data, project=project, lang=lang, inference=inference, engine=engine,
                             origin={k: tuple(sorted(v)) for k, v in origin.items()})
 
 
 def _issues(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph, *, lang: str,
             origin: dict[str, tuple[str, ...]]) -> list[ValidationIssue]:
     issues = []
+    # Results under sh:detail explain a failed sh:node from inside the nested shape (pySHACL adds them); the
+    # result they belong to already says what to fix, in the clerk's language, so they are not listed again.
+    details = set(report.objects(None, SH.detail))
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if result in details:
+            continue
         focus = report.value(result, SH.focusNode)
         messages = list(report.objects(result, SH.resultMessage))
         if not any(getattr(m, "language", None) for m in messages):
