@@ -1,11 +1,13 @@
 """Validating a whole build file by file, reusing the results of files that did not change.
 
-Every data file is validated together with the ontology, the vocabularies and the reference resources it
-reaches (its municipality, its source document …): the shapes only follow links forward from a focus node,
-so that is all a file's results can depend on. The results are cached under build/cache/validation/, keyed
-by the file's content and by everything it is validated with (shapes, ontology, reference data), so a rebuild
-after one municipality's file changed validates that file only. Files that need validating go in batches to
-worker processes (one per core): pySHACL is single-threaded.
+A data file is validated with the ontology and vocabularies, the reference data (municipalities, sources …)
+and the other data files its links lead to: the shapes follow links forward (a strategy's citation to the
+comprehensive plan's measure, a classification's link to a goal) and backward only along the inverse paths
+they name (a value to the indicator that has it). So a file's results depend on its own content, on the files
+its links reach and on the files that link to it along those inverse paths; that is the key its results are
+cached under (build/cache/validation/), with the shapes, ontology and reference data. A rebuild after one
+municipality's file changed validates that file and the files that depend on it. Files that need validating go
+in batches to worker processes (one per core).
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .dataset import ProjectDataset, load_project_dataset
 from .project import Project
 from .rdf_files import parse_rdf_file
 from .validation import ValidationIssue, ValidationReport, load_shapes, validate_triples
 
-BATCH_TRIPLES = 60_000  # per pySHACL run: large enough to amortise its start, small enough for memory
-CACHE_VERSION = "2"  # 2: validation also reports ill-typed literals and control characters (kg.literal_checks)
+BATCH_TRIPLES = 60_000  # per engine run: large enough to amortise its start, small enough for memory
+CACHE_VERSION = "3"  # 3: the set-based engine; keys include the files a file's links lead to
 
 
 def _digest(*parts: bytes) -> str:
@@ -42,24 +45,32 @@ def environment_key(project: Project, lang: str) -> str:
     return _digest(CACHE_VERSION.encode(), lang.encode(), *(p.read_bytes() for p in files))
 
 
-def validate_project_files(project: Project, *, lang: str = "ja", progress=None) -> ValidationReport:
+def validate_project_files(project: Project, *, dataset: ProjectDataset | None = None, lang: str = "ja",
+                           progress=None) -> ValidationReport:
     say = progress or (lambda _m: None)
+    dataset = dataset or load_project_dataset(project)
     cache_dir = project.build_dir / "cache" / "validation"
     cache_dir.mkdir(parents=True, exist_ok=True)
     env = environment_key(project, lang)
     reference = {p.resolve() for p in project.reference_files()}
+    data_graphs = [g for g in dataset.graphs if g.kind != "ontology" and g.path.resolve() not in reference]
+    dependencies = _dependencies(data_graphs, inverse_predicates(project))
+    file_digest = {g.path: hashlib.sha256(g.path.read_bytes()).digest() for g in data_graphs}
     # The reference files are validated as one unit (they link to each other); every other file on its own.
-    units: list[tuple[Path, ...]] = [tuple(sorted(reference))] if reference else []
-    units += [(p,) for p in project.data_files() if p.resolve() not in reference]
+    units: list[tuple[tuple[Path, ...], tuple[Path, ...], str]] = []
+    if reference:
+        units.append((tuple(sorted(reference)), (), _digest(env.encode(), b"reference")))
+    for g in data_graphs:
+        needs = tuple(sorted(dependencies.get(g.path, ())))
+        units.append(((g.path,), needs, _digest(env.encode(), file_digest[g.path], *(file_digest[p] for p in needs))))
     issues: list[ValidationIssue] = []
-    todo: list[tuple[tuple[Path, ...], str]] = []
-    for unit in units:
-        key = _digest(env.encode(), *(p.read_bytes() for p in unit))
+    todo = []
+    for unit, needs, key in units:
         cached = _read_cached(cache_dir / f"{key}.json")
         if cached is not None:
             issues += [ValidationIssue(**{**i, "files": tuple(i["files"])}) for i in cached]
         else:
-            todo.append((unit, key))
+            todo.append((unit, needs, key))
     say(f"validate {len(todo)} of {len(units)} file group(s) ({len(units) - len(todo)} unchanged, results reused)")
     batches = _batches(todo)
     if len(batches) > 1 and (os.cpu_count() or 1) > 1:
@@ -73,6 +84,58 @@ def validate_project_files(project: Project, *, lang: str = "ja", progress=None)
             issues += [ValidationIssue(**{**i, "files": tuple(i["files"])}) for i in unit_issues]
     unique = list({(i.focus_node, i.result_path, i.value, i.source_shape, i.message): i for i in issues}.values())
     return ValidationReport(conforms=not any(i.severity == "Violation" for i in unique), issues=unique)
+
+
+def inverse_predicates(project: Project) -> frozenset[str]:
+    """The predicates the shapes follow backward: every IRI inside an sh:inversePath."""
+    sh_inverse = "http://www.w3.org/ns/shacl#inversePath"
+    by_subject: dict = defaultdict(list)
+    starts = []
+    for path in project.shape_files():
+        for t in parse_rdf_file(path).triples:
+            by_subject[t.subject].append(t.object)
+            if t.predicate.value == sh_inverse:
+                starts.append(t.object)
+    found, seen = set(), set()
+    while starts:
+        node = starts.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if isinstance(node, ox.NamedNode):
+            found.add(node.value)
+        starts += [o for o in by_subject.get(node, ()) if isinstance(o, (ox.BlankNode, ox.NamedNode))]
+    found.discard("http://www.w3.org/1999/02/22-rdf-syntax-ns#nil")
+    return frozenset(found)
+
+
+def _dependencies(graphs, inverse: frozenset[str]) -> dict[Path, set[Path]]:
+    """For each data file, the other data files its results can depend on (see the module's docstring)."""
+    inverse_nodes = {ox.NamedNode(p) for p in inverse}
+    defined_in: dict = defaultdict(set)  # node -> files stating something about it
+    mentions: dict[Path, set] = {}
+    for g in graphs:
+        subjects = {t.subject for t in g.triples}
+        for node in subjects:
+            defined_in[node].add(g.path)
+        mentions[g.path] = subjects | {t.object for t in g.triples if not isinstance(t.object, ox.Literal)}
+    linked_from: dict[Path, set[Path]] = defaultdict(set)
+    for g in graphs:
+        for node in {t.object for t in g.triples if t.predicate in inverse_nodes}:
+            for target in defined_in.get(node, ()):
+                if target != g.path:
+                    linked_from[target].add(g.path)
+    out: dict[Path, set[Path]] = {}
+    for g in graphs:
+        reached, frontier = {g.path}, [g.path]
+        while frontier:  # forward: the files stating something about a node this file (or a file it reaches) mentions
+            for node in mentions[frontier.pop()]:
+                for other in defined_in.get(node, ()):
+                    if other not in reached:
+                        reached.add(other)
+                        frontier.append(other)
+        out[g.path] = (reached | linked_from.get(g.path, set())) - {g.path}
+    return out
 
 
 def _read_cached(path: Path) -> list[dict] | None:
@@ -92,12 +155,12 @@ def _write_cached(path: Path, unit_issues: list[dict]) -> None:
 
 def _batches(todo):
     batches, current, size = [], [], 0
-    for unit, key in todo:
+    for unit, needs, key in todo:
         unit_size = sum(p.stat().st_size for p in unit) // 60 + 1  # about 60 bytes of Turtle per triple
         if current and size + unit_size > BATCH_TRIPLES:
             batches.append(current)
             current, size = [], 0
-        current.append((tuple(str(p) for p in unit), key))
+        current.append((tuple(str(p) for p in unit), tuple(str(p) for p in needs), key))
         size += unit_size
     if current:
         batches.append(current)
@@ -120,13 +183,18 @@ def _context(root: str, build_dir: str):
     for path in project.reference_files():
         for t in parse_rdf_file(path).triples:
             by_subject[t.subject].append(t)
-    return project, ontology, by_subject, load_shapes(project)
+    return project, ontology, by_subject, load_shapes(project), inverse_predicates(project)
+
+
+@lru_cache(maxsize=256)
+def _parsed(path: str) -> list[ox.Triple]:
+    return parse_rdf_file(Path(path)).triples
 
 
 def _reachable(triples: list[ox.Triple], by_subject: dict) -> list[ox.Triple]:
-    """The reference triples reachable from the given triples by following objects forward."""
+    """The triples reachable from the given triples by following objects forward (duplicates are harmless)."""
     seen, out = set(), []
-    frontier = [t.object for t in triples if isinstance(t.object, ox.NamedNode)] + [t.subject for t in triples]
+    frontier = [t.object for t in triples if isinstance(t.object, (ox.NamedNode, ox.BlankNode))] + [t.subject for t in triples]
     while frontier:
         node = frontier.pop()
         if node in seen:
@@ -134,28 +202,41 @@ def _reachable(triples: list[ox.Triple], by_subject: dict) -> list[ox.Triple]:
         seen.add(node)
         for t in by_subject.get(node, ()):
             out.append(t)
-            if isinstance(t.object, ox.NamedNode):
+            if isinstance(t.object, (ox.NamedNode, ox.BlankNode)):
                 frontier.append(t.object)
     return out
 
 
 def _validate_batch(job) -> dict[str, list[dict]]:
     root, build_dir, batch, lang = job
-    project, ontology, by_subject, shapes = _context(root, build_dir)
+    project, ontology, reference_by_subject, shapes, inverse = _context(root, build_dir)
     data: list[ox.Triple] = []
     origin: dict[str, set[str]] = defaultdict(set)
     unit_of_subject: dict[str, set[str]] = defaultdict(set)
-    for paths, key in batch:
+    needed: set[str] = set()
+    for paths, needs, key in batch:
+        needed.update(needs)
         for path in paths:
-            for t in parse_rdf_file(Path(path)).triples:
+            name = Path(path).name
+            for t in _parsed(path):
                 data.append(t)
-                origin[t.subject.value].add(Path(path).name)
+                origin[t.subject.value].add(name)
                 unit_of_subject[t.subject.value].add(key)
+    by_subject = reference_by_subject
+    if needed:
+        by_subject = defaultdict(list, {k: list(v) for k, v in reference_by_subject.items()})
+        own = {t.subject for t in data}
+        for path in sorted(needed):
+            for t in _parsed(path):
+                by_subject[t.subject].append(t)
+                # Links into this batch along the inverse paths the shapes follow.
+                if t.predicate.value in inverse and t.object in own and t.subject not in own:
+                    data.append(t)
     whole = data + _reachable(data, by_subject) + ontology
     report = validate_triples(whole, project=project, lang=lang, shapes=shapes,
                               origin={k: tuple(sorted(v)) for k, v in origin.items()})
-    results: dict[str, list[dict]] = {key: [] for _, key in batch}
+    results: dict[str, list[dict]] = {key: [] for _, _, key in batch}
     for issue in report.issues:
-        for key in unit_of_subject.get(issue.focus_node, ()):  # issues about reference data belong to its own unit
+        for key in unit_of_subject.get(issue.focus_node, ()):  # issues about other files belong to their own units
             results[key].append(asdict(issue))
     return results
