@@ -7,13 +7,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from .dataset import load_project_dataset
 from .errors import EXIT_INVALID, KgError
 from .project import INFERRED_GRAPH, Project
 from .reasoning import inferred_triples
-from .store import new_build_folder, publish, write_dataset_dump, write_store
+from .store import new_build_folder, publish, write_graphs_dump, write_store_from_dump
 from .incremental_validation import validate_project_files
 from .validation import ValidationReport
 
@@ -46,14 +44,14 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja",
     asserted = dataset.all_triples()
     say(f"closure ({closure}) over {len(asserted):,} asserted triples")
     inferred = inferred_triples(asserted, closure=closure)
-    report = validate_project_files(project, lang=lang, progress=say)
+    report = validate_project_files(project, dataset=dataset, lang=lang, progress=say)
     if not report.conforms:
         raise BuildInvalid(report)
-    quads = dataset.quads() + [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in inferred]
-    say(f"write store ({len(quads):,} quads)")
     paths = new_build_folder(project)
-    write_store(paths, quads)
-    write_dataset_dump(paths, quads)
+    graphs = [(g.iri, g.triples) for g in dataset.graphs] + [(INFERRED_GRAPH, inferred)]
+    say(f"write store ({len(asserted) + len(inferred):,} quads)")
+    write_graphs_dump(paths, graphs)
+    write_store_from_dump(paths)
     manifest = {
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "closure": closure,

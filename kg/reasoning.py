@@ -25,6 +25,7 @@ from .terms import rdflib_graph, to_oxigraph
 
 CLOSURES = ("auto", "owl-rl", "rules", "rdfs", "none")
 AUTO_RULES_THRESHOLD = 100_000
+_SLICE = 50_000  # triples per slice of the rules closure
 
 # Entailments about the built-in vocabularies themselves (owl:Thing, rdfs:Resource, datatypes) and
 # reflexive sameAs are true in every graph; they would triple the inferred graph and tell nobody anything.
@@ -109,46 +110,85 @@ class _Schema:
     def types_for(self, cls) -> set:
         return {cls} | self.superclasses.get(cls, set())
 
+    def plan_for(self, predicate) -> tuple:
+        """What one triple with this predicate entails, worked out once per predicate: (the super-properties it
+        also holds for, the subject's types, the inverse predicates, the symmetric ones, the object's types)."""
+        properties = [predicate] + sorted(self.superproperties.get(predicate, set()) - {predicate}, key=str)
+        subject_types = {c for q in properties for d in self.domain.get(q, ()) for c in self.types_for(d)}
+        object_types = {c for q in properties for r in self.range.get(q, ()) for c in self.types_for(r)}
+        inverses = {i for q in properties for i in self.inverse.get(q, ())}
+        symmetric = tuple(q for q in properties if q in self.symmetric)
+        return tuple(properties[1:]), tuple(subject_types), tuple(inverses), symmetric, tuple(object_types)
+
 
 def _rules_closure(asserted: list[ox.Triple]) -> list[ox.Triple]:
     rdf_type = ox.NamedNode(str(RDF.type))
-    schema_triples = [t for t in asserted if rdflib.URIRef(t.predicate.value) in _SCHEMA_PREDICATES
-                      or (t.predicate == rdf_type and rdflib.URIRef(t.object.value) in _SCHEMA_TYPES)]
+    schema_predicates = {ox.NamedNode(str(p)) for p in _SCHEMA_PREDICATES}
+    schema_types = {ox.NamedNode(str(t)) for t in _SCHEMA_TYPES}
+    schema_triples = [t for t in asserted if t.predicate in schema_predicates
+                      or (t.predicate == rdf_type and t.object in schema_types)]
     schema = _Schema(schema_triples)
+    superclasses = {c: tuple(s) for c, s in schema.superclasses.items()}
+    plans: dict = {}  # predicate -> schema.plan_for(predicate): a national graph has a few dozen predicates
     known_asserted = set(asserted)
-    known = set(known_asserted)
     new: set = set()
-    pending = list(asserted)
+    pending = asserted
     while pending:
-        produced = []
-        for t in pending:
-            s, p, o = t.subject, t.predicate, t.object
-            if p == rdf_type:
-                produced += [ox.Triple(s, rdf_type, c) for c in schema.superclasses.get(o, ())]
-                continue
-            for q in {p} | schema.superproperties.get(p, set()):
-                if q != p:
-                    produced.append(ox.Triple(s, q, o))
-                produced += [ox.Triple(s, rdf_type, c) for d in schema.domain.get(q, ()) for c in schema.types_for(d)]
+        following: list[ox.Triple] = []
+        # In slices: what one slice produces is checked against what is known before the next slice runs, so the
+        # duplicates of a national graph (millions of triples) never pile up in memory at once.
+        for start in range(0, len(pending), _SLICE):
+            produced: list[ox.Triple] = []
+            add = produced.append
+            for t in pending[start:start + _SLICE]:
+                s, p, o = t.subject, t.predicate, t.object
+                if p == rdf_type:
+                    for c in superclasses.get(o, ()):
+                        add(ox.Triple(s, rdf_type, c))
+                    continue
+                plan = plans.get(p)
+                if plan is None:
+                    plan = plans[p] = schema.plan_for(p)
+                properties, subject_types, inverses, symmetric, object_types = plan
+                for q in properties:
+                    add(ox.Triple(s, q, o))
+                for c in subject_types:
+                    add(ox.Triple(s, rdf_type, c))
                 if isinstance(o, ox.Literal):
                     continue
-                produced += [ox.Triple(o, inverse, s) for inverse in schema.inverse.get(q, ())]
-                if q in schema.symmetric:
-                    produced.append(ox.Triple(o, q, s))
-                produced += [ox.Triple(o, rdf_type, c) for r in schema.range.get(q, ()) for c in schema.types_for(r)]
-        pending = []
-        for t in produced:
-            if t not in known:
-                known.add(t)
-                new.add(t)
-                pending.append(t)
+                for inverse in inverses:
+                    add(ox.Triple(o, inverse, s))
+                for q in symmetric:
+                    add(ox.Triple(o, q, s))
+                for c in object_types:
+                    add(ox.Triple(o, rdf_type, c))
+            for t in produced:
+                if t not in new and t not in known_asserted:
+                    new.add(t)
+                    following.append(t)
+        pending = following
     schema_new = {ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in schema.schema_inferred}
     result = [t for t in new | schema_new if t not in known_asserted and _informative_ox(t)]
-    result.sort(key=str)
+    result.sort(key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
     return result
 
 
+_BUILTIN_PREFIX_TEXT = tuple(str(p) for p in _BUILTIN_PREFIXES)
+_OX_TYPE = ox.NamedNode(str(RDF.type))
+_OX_SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
+_OX_TRIVIAL_TYPES = {ox.NamedNode(str(t)) for t in _TRIVIAL_TYPES}
+_OX_REFLEXIVE = {ox.NamedNode(str(p)) for p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
+                                                 OWL.equivalentProperty, OWL.sameAs)}
+_OX_TOP = {ox.NamedNode(str(OWL.Thing)), ox.NamedNode(str(RDFS.Resource))}
+
+
 def _informative_ox(t: ox.Triple) -> bool:
-    return _is_informative((rdflib.URIRef(t.subject.value) if isinstance(t.subject, ox.NamedNode) else rdflib.BNode(t.subject.value),
-                            rdflib.URIRef(t.predicate.value),
-                            rdflib.URIRef(t.object.value) if isinstance(t.object, ox.NamedNode) else t.object))
+    """_is_informative on Oxigraph terms, without converting hundreds of thousands of triples to rdflib."""
+    s, p, o = t.subject, t.predicate, t.object
+    if isinstance(s, ox.NamedNode) and s.value.startswith(_BUILTIN_PREFIX_TEXT):
+        return False
+    if p in _OX_REFLEXIVE and s == o:
+        return False
+    if p == _OX_TYPE and o in _OX_TRIVIAL_TYPES:
+        return False
+    return not (p == _OX_SUBCLASS_OF and o in _OX_TOP)
