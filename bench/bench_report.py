@@ -162,7 +162,9 @@ def _server_table(results: dict, *, target_note: str, args) -> list[str]:
     if not server.get("ok"):
         return lines + [f"Not measured: {server.get('note', '')}.", ""]
     lines += [f"{args.server_requests:,} requests per call, {args.server_concurrency} client threads (Python, httpx) on the "
-              f"same machine; server peak memory (process tree) {mib(server.get('server_peak_rss'))} MiB.", "",
+              f"same machine, kg serve with its per-client limits off (--rate 0 --client-queries 0); req/s and "
+              f"latencies count answered requests (200). Server ready (/health 200) {secs(server.get('startup_seconds'))} s "
+              f"after start; peak memory (process tree) {mib(server.get('server_peak_rss'))} MiB.", "",
               f"| call | requests | errors | req/s | p50 (ms) | p99 (ms) | target{target_note} |",
               "|---|---:|---:|---:|---:|---:|---|"]
     for key, label in (("api", f"named-query API: GET /api/queries/{server['api_query']}?municipality=…"),

@@ -120,8 +120,21 @@ class TreeSampler:
             self.peak = max(self.peak, tree_rss(self.pid))
 
 
+def _proportional(pid: int) -> int | None:
+    """Proportional set size (Pss): a page shared by n processes counts 1/n in each, so that forked workers
+    sharing their parent's memory are not counted twice. None where the kernel does not say."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and every process below it, from /proc."""
+    """Memory of `root` and every process below it, from /proc: summed Pss where the kernel gives it (counts a
+    page shared by forked processes once), resident set size otherwise."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -135,6 +148,9 @@ def tree_rss(root: int) -> int:
         pid, ppid = int(entry), int(fields[1])
         children.setdefault(ppid, []).append(pid)
         rss[pid] = int(fields[21]) * PAGE
+        pss = _proportional(pid)
+        if pss is not None:
+            rss[pid] = pss
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()

@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="the project root to write (default: build/bench/national-N)")
     parser.add_argument("--restate-citations", action="store_true",
                         help="make each strategy file state the comprehensive plan and the measures it cites (as Ome's "
-                             "strategy does), so that it validates on its own; the same triples then sit in two named "
+                             "strategy does); the same triples then sit in two named "
                              "graphs (default: stated once, in the comprehensive plan's file)")
     parser.add_argument("--quiet", "-q", action="store_true")
     args = parser.parse_args(argv)

@@ -48,10 +48,14 @@ def parse_args(argv=None):
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench", help="where data, builds and the report go")
     parser.add_argument("--restate-citations", action="store_true",
                         help="generate with bench/generate --restate-citations: each strategy file also states the "
-                             "comprehensive-plan measures it cites, so that it validates on its own")
+                             "comprehensive-plan measures it cites (as Ome's strategy does)")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse a nation and its build from an earlier run (same seed and size): skips generating "
                              "and the build from nothing, for iterating on queries")
+    parser.add_argument("--skip-rebuilds", action="store_true",
+                        help="with --reuse: do not time the rebuilds (nothing changed, one file changed)")
+    parser.add_argument("--skip-validate", action="store_true", help="skip every kg validate measurement")
+    parser.add_argument("--skip-queries", action="store_true", help="skip the embedded and in-memory query latencies")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per query on the embedded store and Virtuoso")
     parser.add_argument("--query-cap", type=float, default=60.0, help="seconds one embedded or Virtuoso query may take")
     parser.add_argument("--build-timeout", type=float, default=3600.0, help="seconds one kg build (or push) may take")
@@ -70,6 +74,9 @@ def parse_args(argv=None):
     parser.add_argument("--server-concurrency", type=int, default=8)
     parser.add_argument("--server-time-limit", type=float, default=120.0, help="seconds a load test may take")
     parser.add_argument("--api-query", default="04-plan-tree", help="the named query the API load test calls")
+    parser.add_argument("--server-workers", type=int, help="kg serve --workers (default: kg serve's own)")
+    parser.add_argument("--server-start-timeout", type=float, default=900.0,
+                        help="seconds kg serve may take until /health answers 200")
     parser.add_argument("--skip-validate-all", action="store_true", help="skip kg validate of every data file at once")
     parser.add_argument("--validate-cap", type=float, default=1800.0, help="seconds kg validate of every file may take")
     parser.add_argument("--skip-real", action="store_true", help="skip the real-data section (kg query end to end)")
@@ -110,8 +117,9 @@ def main(argv=None) -> int:
         run = NationalRun(size, args, say=say)
         if run.generate() and run.builds():
             run.validation()
-            run.embedded_queries()
-            run.memory_queries()
+            if not args.skip_queries:
+                run.embedded_queries()
+                run.memory_queries()
             run.rdflib_queries()
             run.virtuoso_queries()
             run.server_load()

@@ -117,6 +117,8 @@ class NationalRun:
         current = self.root / "build" / "current"
         if self.args.reuse and current.exists() and self.results["generate"].note.startswith("reused"):
             self.results["build_scratch"] = Step(ok=True, note="reused (--reuse)")
+            if self.args.skip_rebuilds:
+                return True
         else:
             shutil.rmtree(self.root / "build", ignore_errors=True)
             self.results["build_scratch"] = self._build("from nothing")
@@ -142,6 +144,8 @@ class NationalRun:
     # -- validation ----------------------------------------------------------------------------------------------
 
     def validation(self) -> None:
+        if self.args.skip_validate:
+            return
         data = self.root / "data" / "ttl"
         code = self.manifest["sample"]["municipality_code"]
         plan_file = sorted(data.glob(f"{code}-*-comprehensive-plan.ttl"))[0]
@@ -275,18 +279,24 @@ class NationalRun:
             return
         self.say(f"[{self.size}] kg serve + load generator ({self.args.server_requests} requests, "
                  f"{self.args.server_concurrency} threads, loopback)")
-        process = subprocess.Popen(KG + ["--root", str(self.root), "serve", "--port", "0", "--rate", "0", "--client-queries", "0"], cwd=ROOT,
+        # One load generator is one client: the server's per-client limits (meant for the public) are turned off.
+        options = ["--port", "0", "--rate", "0", "--client-queries", "0"]
+        if self.args.server_workers:
+            options += ["--workers", str(self.args.server_workers)]
+        process = subprocess.Popen(KG + ["--root", str(self.root), "serve"] + options, cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                    start_new_session=True, text=True)
+        started = time.perf_counter()
         sampler = TreeSampler(process.pid)
         sampler.start()
         lines: list[str] = []
         try:
-            base = _wait_for_server(process, lines, timeout=180)
+            base = _wait_for_server(process, lines, timeout=self.args.server_start_timeout)
+            startup = time.perf_counter() - started
             codes = self.manifest.get("municipality_codes") or [self.manifest["sample"]["municipality_code"]]
             api = [f"{base}/api/queries/{self.args.api_query}?municipality={code}" for code in codes]
             sparql = [f"{base}/sparql?query=" + quote(_sparql_lookup(code)) for code in codes]
-            result = {"ok": True, "api_query": self.args.api_query}
+            result = {"ok": True, "api_query": self.args.api_query, "startup_seconds": startup}
             for name, urls in (("api", api), ("sparql", sparql)):
                 path = self.root / f"bench-urls-{name}.json"
                 path.write_text(json.dumps(urls), encoding="utf-8")

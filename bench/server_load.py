@@ -3,8 +3,8 @@
     python bench/server_load.py URLS.json --requests 2000 --concurrency 8 [--timeout 60]
 
 URLS.json is a list of URLs (on 127.0.0.1) taken in turn. Each thread has its own keep-alive connection. Prints
-one JSON object: requests, errors (non-200 answers or failures, with the first message), wall seconds, requests
-per second, and latency percentiles in seconds. Stops by itself: a fixed request count and a time limit.
+one JSON object: requests, errors (non-200 answers or failures, with the first message), wall seconds, answered
+requests per second, and latency percentiles of the answered requests, in seconds. Stops by itself: a fixed request count and a time limit.
 """
 
 from __future__ import annotations
@@ -62,9 +62,10 @@ def main() -> int:
                     failed = f"{type(exc).__name__}: {exc}"
                 elapsed = time.perf_counter() - started
                 with lock:
-                    latencies.append(elapsed)
                     if failed:
                         errors.append(failed)
+                    else:
+                        latencies.append(elapsed)
 
     threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
     started = time.perf_counter()
@@ -74,11 +75,13 @@ def main() -> int:
         thread.join()
     seconds = time.perf_counter() - started
     latencies.sort()
+    # Throughput and latency count answered requests (200) only; refusals and failures are reported apart.
     print(json.dumps({
-        "requests": len(latencies), "errors": len(errors), "first_error": errors[0] if errors else None,
+        "requests": len(latencies) + len(errors), "answered": len(latencies), "errors": len(errors),
+        "first_error": errors[0] if errors else None,
         "seconds": seconds, "rps": len(latencies) / seconds if seconds else 0.0,
         "p50": percentile(latencies, 0.50), "p99": percentile(latencies, 0.99), "max": latencies[-1] if latencies else None,
-        "concurrency": args.concurrency, "stopped_by_time_limit": len(latencies) < args.requests,
+        "concurrency": args.concurrency, "stopped_by_time_limit": len(latencies) + len(errors) < args.requests,
     }))
     return 0
 
