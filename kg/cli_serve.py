@@ -28,7 +28,9 @@ def register(subparsers) -> None:
             ("client_queries", int, "queries one client may have running or waiting at once; 0: no limit"),
             ("header_timeout", float, "seconds a client has to send its request line and headers"),
             ("body_timeout", float, "seconds a client has to send its request body"),
-            ("max_header_bytes", int, "bytes the request line and headers may have")):
+            ("max_header_bytes", int, "bytes the request line and headers may have"),
+            ("cache_bytes", int, "bytes of named-query API answers kept for repeated calls (the build never "
+                                 "changes while it is served); 0 turns the cache off")):
         default = getattr(defaults, option)
         shown = f"{default:g}" if kind is float else str(default)
         p.add_argument("--" + option.replace("_", "-"), type=kind,

@@ -431,6 +431,19 @@ def test_api_answers_csv(client, store, built, how):
     assert rows == [{k: (row[k].value if k in row else "") for k in rows[0]} for row in _expected_plans(store, built, "2026")]
 
 
+def test_api_answers_a_repeated_call_from_its_cache_with_the_same_bytes(client):
+    params = {"year": "2027", "format": "csv"}
+    first = client.get("/api/queries/13-plans-in-force", params=params)
+    second = client.get("/api/queries/13-plans-in-force", params=params)
+    other = client.get("/api/queries/13-plans-in-force", params={"year": "2027", "format": "json"})
+    assert first.status_code == second.status_code == other.status_code == 200
+    assert (first.headers["kg-cache"], second.headers["kg-cache"]) == ("miss", "hit")
+    assert second.content == first.content and second.headers["content-type"] == first.headers["content-type"]
+    assert other.headers["kg-cache"] == "miss"  # the format is part of the key
+    refused = client.get("/api/queries/13-plans-in-force", params={"year": "x"})
+    assert refused.status_code == 400 and "kg-cache" not in refused.headers
+
+
 def test_api_refuses_unknown_parameters_and_bad_values(client):
     unknown = client.get("/api/queries/13-plans-in-force", params={"yaer": "2026"})
     assert unknown.status_code == 400 and "yaer" in unknown.text and "year" in unknown.text
@@ -529,3 +542,17 @@ def test_stopping_the_server_ends_running_queries_at_once(built, tmp_path):
     assert answer.status_code == 503 and "stopping" in answer.text
     time.sleep(0.2)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def test_the_answer_cache_keeps_at_most_its_bytes_dropping_the_least_recently_used():
+    from kg.serve.answer_cache import AnswerCache, CachedAnswer
+
+    cache = AnswerCache(max_bytes=10)
+    for key in "abc":
+        cache.put((key,), CachedAnswer(b"1234", "text/csv", {}))
+    assert cache.get(("a",)) is None and cache.size == 8  # a was dropped to make room for c
+    cache.get(("b",))  # b is now the most recently used: d makes c go, not b
+    cache.put(("d",), CachedAnswer(b"1234", "text/csv", {}))
+    assert cache.get(("b",)) is not None and cache.get(("c",)) is None
+    cache.put(("big",), CachedAnswer(b"x" * 11, "text/csv", {}))  # larger than the whole cache: not kept
+    assert cache.get(("big",)) is None and cache.size <= 10

@@ -37,6 +37,7 @@ from ..store import BuildPaths
 from . import named_api
 from .limits import ServerLimits
 from .query_page import render_query_page
+from .answer_cache import AnswerCache, CachedAnswer
 from .rate_limit import RateLimit, client_address
 from .request_log import RequestLog
 from .result_formats import OXIGRAPH_RDF, AnswerFormat
@@ -60,6 +61,7 @@ class ServerState:
     queries: dict[str, NamedQuery]
     query_page: str
     version: str
+    answers: AnswerCache
     running: Counter = field(default_factory=Counter)  # queries running or waiting, by client address
 
     @property
@@ -85,7 +87,7 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits) -> 
                 site=ResourceSite(store, manifest=manifest, shapes=shapes, triples=triples),
                 queries={q.name: q for q in queries},
                 query_page=render_query_page(queries, limits=limits, build_id=build.root.name),
-                version=_version())
+                version=_version(), answers=AnswerCache(limits.cache_bytes))
             yield
         finally:
             await pool.close()
@@ -105,7 +107,7 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits) -> 
         Middleware(RequestLog),
         # Open data: any web page may query the endpoint and read the pages (no credentials are involved).
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                   allow_headers=["Accept", "Content-Type"], expose_headers=["Kg-Limit", "Kg-Timeout", "Retry-After"]),
+                   allow_headers=["Accept", "Content-Type"], expose_headers=["Kg-Limit", "Kg-Timeout", "Kg-Cache", "Retry-After"]),
         # Inside the log and CORS: a refused request is logged, and a web page can read why it was refused.
         Middleware(RateLimit, rate=limits.rate, burst=limits.burst),
     ]
@@ -265,7 +267,16 @@ async def api_query(request: Request) -> Response:
     fmt = choose_format(query.form or "SELECT", format_params=tuple(v for k, v in params if k == "format"),
                         accept=request.headers.get("accept"))
     seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)
-    return await _run(request, QueryJob(text, fmt.key), seconds)
+    key = (state.build_id, text, fmt.key)
+    cached = state.answers.get(key) if state.limits.cache_bytes else None
+    if cached is not None:
+        return Response(cached.body, media_type=cached.media_type, headers={**cached.headers, "Kg-Cache": "hit"})
+    response = await _run(request, QueryJob(text, fmt.key), seconds)
+    if state.limits.cache_bytes and response.status_code == 200:
+        headers = {k: v for k, v in response.headers.items() if k.lower() in {"vary", "kg-limit"}}
+        state.answers.put(key, CachedAnswer(bytes(response.body), response.media_type or "", headers))
+    response.headers["Kg-Cache"] = "miss"
+    return response
 
 
 # -- the published site ------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ class ServerLimits:
     header_timeout: float = 10.0       # seconds a client has to send the request line and headers
     body_timeout: float = 10.0         # seconds a client has to send the request body
     max_header_bytes: int = 65_536     # bytes of the request line and headers (a GET query travels in them)
+    cache_bytes: int = 64 * 1024 * 1024  # bytes of named-query answers kept for repeated calls (0: no cache)
 
 
 ENVIRONMENT = {
@@ -40,9 +41,10 @@ ENVIRONMENT = {
     "header_timeout": "KG_SERVE_HEADER_TIMEOUT",
     "body_timeout": "KG_SERVE_BODY_TIMEOUT",
     "max_header_bytes": "KG_SERVE_MAX_HEADER_BYTES",
+    "cache_bytes": "KG_SERVE_CACHE_BYTES",
 }
 # Limits that 0 turns off (behind a proxy that limits rates itself, or for a load test on one's own machine).
-ZERO_TURNS_OFF = {"rate", "client_queries"}
+ZERO_TURNS_OFF = {"rate", "client_queries", "cache_bytes"}
 
 
 def server_limits(*, environ: dict[str, str] | None = None, **given: float | int | None) -> ServerLimits:

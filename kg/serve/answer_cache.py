@@ -1,0 +1,44 @@
+"""Answers of the named-query API kept for repeated calls.
+
+A server serves one build, which never changes while it runs (a new build needs a restart), so an answer stays
+right for as long as the process lives: the cache is keyed on the build as well as on the query text and the
+format, and holds at most a given number of bytes, dropping the least recently used answers first. Only complete
+answers (200) are kept: a timeout or a refusal is asked again.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    body: bytes
+    media_type: str
+    headers: dict[str, str]
+
+
+class AnswerCache:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._answers: OrderedDict[tuple, CachedAnswer] = OrderedDict()
+
+    def get(self, key: tuple) -> CachedAnswer | None:
+        answer = self._answers.get(key)
+        if answer is not None:
+            self._answers.move_to_end(key)
+        return answer
+
+    def put(self, key: tuple, answer: CachedAnswer) -> None:
+        if len(answer.body) > self.max_bytes or key in self._answers:
+            return
+        self._answers[key] = answer
+        self.size += len(answer.body)
+        while self.size > self.max_bytes:
+            _, dropped = self._answers.popitem(last=False)
+            self.size -= len(dropped.body)
+
+    def __len__(self) -> int:
+        return len(self._answers)
