@@ -161,20 +161,22 @@ def _server_table(results: dict, *, target_note: str, args) -> list[str]:
     lines = ["### Server (kg serve on loopback)", ""]
     if not server.get("ok"):
         return lines + [f"Not measured: {server.get('note', '')}.", ""]
-    lines += [f"{args.server_requests:,} requests per call, {args.server_concurrency} client threads (Python, httpx) on the "
+    lines += [f"Up to {args.server_requests:,} requests per call, {args.server_concurrency} client threads (Python, httpx) on the "
               f"same machine, kg serve with its per-client limits off (--rate 0 --client-queries 0); req/s and "
               f"latencies count answered requests (200). Server ready (/health 200) {secs(server.get('startup_seconds'))} s "
               f"after start; peak memory (process tree) {mib(server.get('server_peak_rss'))} MiB.", "",
               f"| call | requests | errors | req/s | p50 (ms) | p99 (ms) | target{target_note} |",
               "|---|---:|---:|---:|---:|---:|---|"]
-    for key, label in (("api", f"named-query API: GET /api/queries/{server['api_query']}?municipality=…"),
+    for key, label in (("api", f"named-query API: GET /api/queries/{server['api_query']}?municipality=…, "
+                               "each municipality once (uncached)"),
+                       ("api_cached", "the same API calls again, answered from the server's answer cache"),
                        ("sparql", "SPARQL: GET /sparql?query=… (one municipality's plans)")):
         load = server.get(key, {})
         if "rps" not in load:
             lines.append(f"| {label} | failed: {load.get('note', '')} | | | | | |")
             continue
-        target = f">= {API_RPS} req/s, p99 <= {API_P99_MS} ms" if key == "api" else ""
-        if key == "api":
+        target = f">= {API_RPS} req/s, p99 <= {API_P99_MS} ms" if key.startswith("api") else ""
+        if key.startswith("api"):
             target += ": " + ("met" if load["rps"] >= API_RPS and load["p99"] * 1000 <= API_P99_MS else "NOT met")
         stopped = " (time limit)" if load.get("stopped_by_time_limit") else ""
         errors = f"{load['errors']}" + (f" ({load['first_error'][:80]})" if load.get("first_error") else "")
@@ -223,13 +225,14 @@ def targets_table(results: dict) -> list[str]:
     peaks = [s.peak_rss for k, s in results.items() if k.startswith("build_") and isinstance(s, Step) and s.peak_rss]
     if peaks:
         add("build peak memory <= 4 GiB", f"{mib(max(peaks))} MiB", max(peaks) <= BUILD_PEAK)
-    api = results.get("server", {}).get("api", {})
-    if "rps" in api:
-        add(f"named-query API >= {API_RPS} req/s with p99 <= {API_P99_MS} ms",
-            f"{api['rps']:,.0f} req/s, p99 {ms(api['p99'])} ms", api["rps"] >= API_RPS and api["p99"] * 1000 <= API_P99_MS)
-    else:
-        add(f"named-query API >= {API_RPS} req/s with p99 <= {API_P99_MS} ms",
-            results.get("server", {}).get("note", "not measured"), None)
+    for key, how in (("api", "uncached"), ("api_cached", "answer cache")):
+        api = results.get("server", {}).get(key, {})
+        label = f"named-query API >= {API_RPS} req/s with p99 <= {API_P99_MS} ms ({how})"
+        if "rps" in api:
+            add(label, f"{api['rps']:,.0f} req/s, p99 {ms(api['p99'])} ms",
+                api["rps"] >= API_RPS and api["p99"] * 1000 <= API_P99_MS)
+        else:
+            add(label, results.get("server", {}).get("note", "not measured"), None)
     return lines + [""]
 
 
