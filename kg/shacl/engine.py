@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from ..sparql_text import tokenize
 from .shapes import SH, Path, Shape, ShapesModel, SparqlConstraint
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -302,10 +303,7 @@ class _Engine:
     # SHACL-SPARQL
     def _sparql(self, shape, constraint, focus, values):
         sparql: SparqlConstraint = constraint.value
-        text = sparql.select
-        if shape.path is not None:
-            text = text.replace("$PATH", shape.path.sparql())
-        text = sparql.prefixes + "\n" + re.sub(r"\$(?=[A-Za-z_])", "?", text)
+        text = sparql.prefixes + "\n" + _substituted(sparql.select, shape.path)
         wanted = set(focus)
         out = []
         for row in self.store.query(text):
@@ -320,6 +318,20 @@ class _Engine:
                                     path=Path("predicate", term=path) if isinstance(path, ox.NamedNode) else None,
                                     messages=sparql.messages))
         return out
+
+
+def _substituted(select: str, path: Path | None) -> str:
+    """The SELECT text with $PATH written out and $this (any $variable) as ?this: the lexer finds the variables,
+    so a "$" inside a string or an IRI stays as it is."""
+    out = []
+    for token in tokenize(select):
+        if token.kind == "var" and token.text == "$PATH" and path is not None:
+            out.append(path.sparql())
+        elif token.kind == "var" and token.text.startswith("$"):
+            out.append("?" + token.text[1:])
+        else:
+            out.append(token.text)
+    return "".join(out)
 
 
 def _bound_or_none(row, name: str):
