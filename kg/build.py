@@ -12,7 +12,8 @@ from .errors import EXIT_INVALID, KgError
 from .project import INFERRED_GRAPH, Project
 from .reasoning import inferred_triples
 from .store import new_build_folder, publish, write_graphs_dump, write_store_from_dump
-from .incremental_validation import validate_project_files
+from .incremental_validation import data_dependencies, validate_project_files
+from .scoping import municipality_index
 from .validation import ValidationReport
 
 
@@ -44,9 +45,11 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja",
     asserted = dataset.all_triples()
     say(f"closure ({closure}) over {len(asserted):,} asserted triples")
     inferred = inferred_triples(asserted, closure=closure)
-    report = validate_project_files(project, dataset=dataset, lang=lang, progress=say)
+    dependencies = data_dependencies(project, dataset)
+    report = validate_project_files(project, dataset=dataset, dependencies=dependencies, lang=lang, progress=say)
     if not report.conforms:
         raise BuildInvalid(report)
+    about, names = municipality_index(dataset, dependencies)
     paths = new_build_folder(project)
     graphs = [(g.iri, g.triples) for g in dataset.graphs] + [(INFERRED_GRAPH, inferred)]
     say(f"write store ({len(asserted) + len(inferred):,} quads)")
@@ -59,7 +62,10 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja",
         "inferred_triples": len(inferred),
         "inferred_graph": INFERRED_GRAPH,
         "graphs": [{"iri": g.iri, "file": str(g.path.relative_to(project.root)), "kind": g.kind,
-                    "triples": len(g.triples), "sha256": _sha256(g.path)} for g in dataset.graphs],
+                    "triples": len(g.triples), "sha256": _sha256(g.path),
+                    **({"municipalities": about[g.iri]} if g.iri in about else {})} for g in dataset.graphs],
+        # For questions about one municipality (kg.scoping): its names and codes, and the graphs about it above.
+        "municipality_names": names,
     }
     final = publish(project, paths, manifest)
     return BuildResult(path=str(final.root), asserted_triples=len(asserted), inferred_triples=len(inferred),

@@ -23,6 +23,7 @@ class NamedQuery:
     form: str | None = None
     needs_inference: bool = False
     ordered: bool = False
+    scope: str | None = None  # a parameter naming one municipality: run on its graphs (kg.scoping)
 
 
 def read_header(text: str) -> dict:
@@ -70,6 +71,7 @@ def load_query(path: Path) -> NamedQuery:
         tags=_tags(header.get("tags")), defaults=defaults, params=tuple(specs), form=query_form(text),
         needs_inference=header.get("inference", "").lower() in ("required", "true", "yes"),
         ordered=header.get("ordered", "").lower() in ("true", "yes"),
+        scope=header.get("scope") or None,
     )
 
 

@@ -111,6 +111,7 @@ def _query(args, project) -> int:
 
     if bool(args.query) == bool(args.expression):
         raise QueryError("give a query name or file, or -e TEXT (one of them)", hint="`kg queries` lists the named ones")
+    named = None
     if args.expression:
         text, defaults = args.expression, {}
         specs = [s for s in (param_spec(v) for v in variables(text)) if s]
@@ -130,8 +131,12 @@ def _query(args, project) -> int:
         result = run_remote(args.endpoint, text, bindings=bindings, timeout=args.timeout, allow_network=args.allow_network)
     else:
         from .querying import run_local
-        from .store import open_store
-        result = run_local(open_store(project), text, bindings=bindings, allow_network=args.allow_network)
+        from .scoping import named_query_text
+        from .store import open_store, read_manifest
+        store = open_store(project)
+        if named is not None and named.scope:  # a question about one municipality: run on its graphs
+            text, bindings = named_query_text(named, bindings, read_manifest(project)), None
+        result = run_local(store, text, bindings=bindings, allow_network=args.allow_network)
     output = render(result, args.format)
     if output:
         print(output)

@@ -45,7 +45,15 @@ def environment_key(project: Project, lang: str) -> str:
     return _digest(CACHE_VERSION.encode(), lang.encode(), *(p.read_bytes() for p in files))
 
 
-def validate_project_files(project: Project, *, dataset: ProjectDataset | None = None, lang: str = "ja",
+def data_dependencies(project: Project, dataset: ProjectDataset) -> dict[Path, set[Path]]:
+    """For each data file (reference data and ontology aside), the other data files its results can depend on."""
+    reference = {p.resolve() for p in project.reference_files()}
+    data_graphs = [g for g in dataset.graphs if g.kind != "ontology" and g.path.resolve() not in reference]
+    return _dependencies(data_graphs, inverse_predicates(project))
+
+
+def validate_project_files(project: Project, *, dataset: ProjectDataset | None = None,
+                           dependencies: dict[Path, set[Path]] | None = None, lang: str = "ja",
                            progress=None) -> ValidationReport:
     say = progress or (lambda _m: None)
     dataset = dataset or load_project_dataset(project)
@@ -54,7 +62,8 @@ def validate_project_files(project: Project, *, dataset: ProjectDataset | None =
     env = environment_key(project, lang)
     reference = {p.resolve() for p in project.reference_files()}
     data_graphs = [g for g in dataset.graphs if g.kind != "ontology" and g.path.resolve() not in reference]
-    dependencies = _dependencies(data_graphs, inverse_predicates(project))
+    if dependencies is None:
+        dependencies = data_dependencies(project, dataset)
     file_digest = {g.path: hashlib.sha256(g.path.read_bytes()).digest() for g in data_graphs}
     # The reference files are validated as one unit (they link to each other); every other file on its own.
     units: list[tuple[tuple[Path, ...], tuple[Path, ...], str]] = []

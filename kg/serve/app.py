@@ -263,7 +263,7 @@ async def api_query(request: Request) -> Response:
     if query is None:
         raise ProtocolError(404, f"no named query {name!r}; GET {named_api.API_PREFIX} lists them")
     params = request.query_params.multi_items()
-    text = named_api.bound_text(query, params)
+    text = named_api.bound_text(query, params, state.manifest)
     fmt = choose_format(query.form or "SELECT", format_params=tuple(v for k, v in params if k == "format"),
                         accept=request.headers.get("accept"))
     seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from ..catalogue import NamedQuery
 from ..errors import QueryError
 from ..params import bind_parameters
-from ..querying import bound_query_text, check_query
+from ..querying import check_query
+from ..scoping import named_query_text
 from .result_formats import formats_for
 from .sparql_protocol import ProtocolError
 
@@ -36,8 +37,9 @@ def listing(queries: list[NamedQuery]) -> dict:
         for q in queries]}
 
 
-def bound_text(query: NamedQuery, params: list[tuple[str, str]]) -> str:
-    """The query text with its parameters bound, from the URL's parameters (`format` excepted)."""
+def bound_text(query: NamedQuery, params: list[tuple[str, str]], manifest: dict | None = None) -> str:
+    """The query text with its parameters bound, from the URL's parameters (`format` excepted); a question about
+    one municipality runs on that municipality's graphs (kg.scoping)."""
     given: dict[str, str] = {}
     for name, value in params:
         if name in RESERVED:
@@ -50,7 +52,7 @@ def bound_text(query: NamedQuery, params: list[tuple[str, str]]) -> str:
         check_query(query.text)
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
-    return bound_query_text(query.text, bindings)
+    return named_query_text(query, bindings, manifest)
 
 
 def openapi(queries: list[NamedQuery], *, version: str) -> dict:

@@ -1,0 +1,111 @@
+"""Questions about one municipality, evaluated on that municipality's graphs.
+
+Oxigraph as packaged for Python joins by hashing both sides, each evaluated on its own (the lateral joins that
+would let it start from one municipality's plans are a build feature the wheels leave out), so a question about
+one municipality costs time in proportion to the whole graph: at national scale, every plan tree. A named query
+that declares `#+ scope: <parameter>` is run with FROM clauses naming the graphs that can hold its answer: the
+municipality's own plan and classification files, the reference data, the ontology and vocabularies, the
+inferred graph, and any data file about no municipality in particular. The same text runs on a SPARQL server.
+
+The build records which municipalities each graph is about (manifest.json: a file stating a plan of the
+municipality, or a file whose links lead to such a file) and the municipalities' names and codes, so scoping
+costs no query. tests/test_scoping.py checks that every scoped question gives the same answer either way.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .sparql_text import significant, tokenize
+
+JPP = "https://w3id.org/jp-plan-kg/ontology#"
+MUNICIPALITY = ox.NamedNode(JPP + "municipality")
+CODE = ox.NamedNode(JPP + "localGovernmentCode")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def municipality_index(dataset, dependencies: dict) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(graph IRI -> codes of the municipalities it is about, name or code -> codes), from the parsed dataset.
+
+    A graph states a plan of a municipality (`?plan jpp:municipality ?m`), or its links lead to a file that does
+    (a classification file, a strategy citing its comprehensive plan): `dependencies` are those links, by file.
+    """
+    code_of: dict = {}
+    names: dict[str, set[str]] = {}
+    for g in dataset.graphs:
+        for t in g.triples:
+            if t.predicate == CODE and isinstance(t.object, ox.Literal):
+                code_of[t.subject] = t.object.value
+    for g in dataset.graphs:
+        for t in g.triples:
+            if t.predicate == LABEL and t.subject in code_of and isinstance(t.object, ox.Literal):
+                names.setdefault(t.object.value, set()).add(code_of[t.subject])
+    for code in code_of.values():
+        names.setdefault(code, set()).add(code)
+    own = {g.path: {code_of[t.object] for t in g.triples if t.predicate == MUNICIPALITY and t.object in code_of}
+           for g in dataset.graphs}
+    by_graph: dict[str, list[str]] = {}
+    for g in dataset.graphs:
+        if g.kind == "ontology":
+            continue
+        codes = set(own[g.path])
+        for other in dependencies.get(g.path, ()):
+            codes |= own.get(other, set())
+        by_graph[g.iri] = sorted(codes)
+    return by_graph, {name: sorted(codes) for name, codes in names.items()}
+
+
+def scope_graphs(manifest: dict, value: str) -> list[str] | None:
+    """The graphs a question about the municipality `value` (name or code) needs; None when the build does not
+    say (built before scoping existed) or the value names no municipality (then the query runs unscoped and
+    finds nothing, as it would anyway)."""
+    names = manifest.get("municipality_names")
+    if names is None or value not in names:
+        return None
+    wanted = set(names[value])
+    graphs = []
+    for graph in manifest.get("graphs", []):
+        about = graph.get("municipalities")
+        # Files about no municipality (ontology, reference data, anything else) belong to every scope.
+        if about is None or not about or wanted & set(about):
+            graphs.append(graph["iri"])
+    graphs.append(manifest["inferred_graph"])
+    return graphs
+
+
+def with_from_clauses(text: str, graphs: list[str]) -> str:
+    """The query with `FROM <graph>` lines before its WHERE (or its first top-level `{`)."""
+    depth = 0
+    for token in significant(tokenize(text)):
+        if token.text == "{":
+            if depth == 0:
+                return _insert(text, token.start, graphs)
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif token.kind == "word" and token.text.upper() == "WHERE" and depth == 0:
+            return _insert(text, token.start, graphs)
+    return text
+
+
+def _insert(text: str, at: int, graphs: list[str]) -> str:
+    clauses = "".join(f"FROM <{g}>\n" for g in graphs)
+    return text[:at] + clauses + text[at:]
+
+
+def scoped(manifest: dict, query, bindings: dict) -> list[str] | None:
+    """The graphs to run a named query on, or None to run it on everything (not scoped, or not resolvable)."""
+    spec = next((p for p in query.params if p.name == query.scope), None) if query.scope else None
+    if spec is None or spec.variable not in bindings:
+        return None
+    value = bindings[spec.variable]
+    return scope_graphs(manifest, value.value)
+
+
+def named_query_text(query, bindings: dict, manifest: dict | None = None) -> str:
+    """A named query's text with its parameters bound (a VALUES block), and FROM clauses naming the graphs of
+    its municipality when the query is scoped and the build says which graphs those are."""
+    from .querying import bound_query_text
+
+    graphs = scoped(manifest, query, bindings) if manifest else None
+    return bound_query_text(with_from_clauses(query.text, graphs) if graphs else query.text, bindings)
