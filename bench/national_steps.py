@@ -24,7 +24,7 @@ from measure import TreeSampler, peak_rss_of, run_child
 
 from kg.catalogue import catalogue
 from kg.params import bind_parameters
-from kg.querying import bound_query_text
+from kg.scoping import named_query_text
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -185,11 +185,13 @@ class NationalRun:
         """Every named query with its parameters bound for this nation, as bench/query_latency.py reads them."""
         sample = self.manifest["sample"]
         given = {"municipality": sample["municipality_code"], "resource": sample["resource"]}
+        # The text kg query and kg serve run: a question about one municipality names its graphs (kg.scoping).
+        built = json.loads((self.root / "build" / "current" / "manifest.json").read_text(encoding="utf-8"))
         queries = []
         for query in catalogue(ROOT / "queries"):
             values = {p.name: given[p.name] for p in query.params if p.name in given}
             bindings = bind_parameters(list(query.params), values, query.defaults)
-            queries.append({"name": query.name, "text": bound_query_text(query.text, bindings)})
+            queries.append({"name": query.name, "text": named_query_text(query, bindings, built)})
         path = self.root / "bench-queries.json"
         path.write_text(json.dumps(queries, ensure_ascii=False, indent=1), encoding="utf-8")
         return path

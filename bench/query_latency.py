@@ -52,7 +52,11 @@ def oxigraph_memory_runner(args):
 
 def rdflib_runner(args):
     import rdflib
+    import rdflib.plugins.sparql
 
+    # A FROM clause (questions about one municipality name its graphs) makes rdflib fetch the graph's IRI from
+    # the web unless told not to: then it takes the graph from the dataset, as the other engines do.
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     # The union of all named graphs as the default graph, as the store and Virtuoso answer.
     dataset = rdflib.Dataset(default_union=True)
     dataset.parse(args.dataset, format="nquads")
