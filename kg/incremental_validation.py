@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from .dataset import ProjectDataset, load_project_dataset
 from .project import Project
 from .rdf_files import parse_rdf_file
-from .validation import ValidationIssue, ValidationReport, load_shapes, validate_triples
+from .validation import ValidationIssue, ValidationReport, load_shapes, reachable_triples, validate_triples
 
 BATCH_TRIPLES = 60_000  # per engine run: large enough to amortise its start, small enough for memory
 CACHE_VERSION = "3"  # 3: the set-based engine; keys include the files a file's links lead to
@@ -200,22 +200,6 @@ def _parsed(path: str) -> list[ox.Triple]:
     return parse_rdf_file(Path(path)).triples
 
 
-def _reachable(triples: list[ox.Triple], by_subject: dict) -> list[ox.Triple]:
-    """The triples reachable from the given triples by following objects forward (duplicates are harmless)."""
-    seen, out = set(), []
-    frontier = [t.object for t in triples if isinstance(t.object, (ox.NamedNode, ox.BlankNode))] + [t.subject for t in triples]
-    while frontier:
-        node = frontier.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for t in by_subject.get(node, ()):
-            out.append(t)
-            if isinstance(t.object, (ox.NamedNode, ox.BlankNode)):
-                frontier.append(t.object)
-    return out
-
-
 def _validate_batch(job) -> dict[str, list[dict]]:
     root, build_dir, batch, lang = job
     project, ontology, reference_by_subject, shapes, inverse = _context(root, build_dir)
@@ -241,7 +225,7 @@ def _validate_batch(job) -> dict[str, list[dict]]:
                 # Links into this batch along the inverse paths the shapes follow.
                 if t.predicate.value in inverse and t.object in own and t.subject not in own:
                     data.append(t)
-    whole = data + _reachable(data, by_subject) + ontology
+    whole = data + reachable_triples(data, by_subject) + ontology
     report = validate_triples(whole, project=project, lang=lang, shapes=shapes,
                               origin={k: tuple(sorted(v)) for k, v in origin.items()})
     results: dict[str, list[dict]] = {key: [] for _, _, key in batch}

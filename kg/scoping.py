@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .sparql_text import significant, tokenize
+from .sparql_text import significant, tokenize, uses_from
 
 JPP = "https://w3id.org/jp-plan-kg/ontology#"
 MUNICIPALITY = ox.NamedNode(JPP + "municipality")
@@ -96,8 +96,8 @@ def _insert(text: str, at: int, graphs: list[str]) -> str:
 def scoped(manifest: dict, query, bindings: dict) -> list[str] | None:
     """The graphs to run a named query on, or None to run it on everything (not scoped, or not resolvable)."""
     spec = next((p for p in query.params if p.name == query.scope), None) if query.scope else None
-    if spec is None or spec.variable not in bindings:
-        return None
+    if spec is None or spec.variable not in bindings or uses_from(query.text):
+        return None  # a query naming its own graphs keeps them
     value = bindings[spec.variable]
     return scope_graphs(manifest, value.value)
 

@@ -75,14 +75,43 @@ def load_shapes(project: Project) -> rdflib.Graph:
     return rdflib_graph(triples)
 
 
-def reference_triples(project: Project, *, exclude: Iterable[Path] = ()) -> list[ox.Triple]:
-    """The ontology, vocabularies and reference data that submitted plan data may link to."""
+def reference_triples(project: Project, *, exclude: Iterable[Path] = (),
+                      reachable_from: Sequence[ox.Triple] | None = None) -> list[ox.Triple]:
+    """The ontology, vocabularies and reference data that submitted plan data may link to; with
+    `reachable_from`, only the reference resources those triples' links reach (a submission names one
+    municipality and its sources, not all 1,741 of a national build)."""
     excluded = {Path(p).resolve() for p in exclude}
-    triples: list[ox.Triple] = []
-    for path in project.ontology_files() + project.reference_files():
+    ontology: list[ox.Triple] = []
+    reference: list[ox.Triple] = []
+    for path in project.ontology_files():
+        ontology += parse_rdf_file(path).triples
+    for path in project.reference_files():
         if path.resolve() not in excluded:
-            triples += parse_rdf_file(path).triples
-    return triples
+            reference += parse_rdf_file(path).triples
+    if reachable_from is not None:
+        by_subject: dict = {}
+        for t in reference:
+            by_subject.setdefault(t.subject, []).append(t)
+        reference = reachable_triples(reachable_from, by_subject)
+    return ontology + reference
+
+
+def reachable_triples(triples: Sequence[ox.Triple], by_subject: dict) -> list[ox.Triple]:
+    """The triples of `by_subject` (subject -> its triples) reachable from the given triples by following links
+    forward: the shapes look from a focus node along its properties (duplicates are harmless)."""
+    seen, out = set(), []
+    frontier = [t.object for t in triples if isinstance(t.object, (ox.NamedNode, ox.BlankNode))]
+    frontier += [t.subject for t in triples]
+    while frontier:
+        node = frontier.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for t in by_subject.get(node, ()):
+            out.append(t)
+            if isinstance(t.object, (ox.NamedNode, ox.BlankNode)):
+                frontier.append(t.object)
+    return out
 
 
 ENGINES = ("auto", "pyshacl")
@@ -181,7 +210,7 @@ def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja",
         for t in parsed.triples:
             origin.setdefault(t.subject.value, set()).add(str(path))
         data += parsed.triples
-    data += reference_triples(project, exclude=paths)
+    data += reference_triples(project, exclude=paths, reachable_from=data)
     return validate_triples(data, project=project, lang=lang, inference=inference, engine=engine,
                             origin={k: tuple(sorted(v)) for k, v in origin.items()})
 
