@@ -169,7 +169,7 @@ def _server_table(results: dict, *, target_note: str, args) -> list[str]:
               "|---|---:|---:|---:|---:|---:|---|"]
     for key, label in (("api", f"named-query API: GET /api/queries/{server['api_query']}?municipality=…, "
                                "each municipality once (uncached)"),
-                       ("api_cached", "the same API calls again, answered from the server's answer cache"),
+                       ("api_cached", "API calls already answered once, again: from the server's answer cache"),
                        ("sparql", "SPARQL: GET /sparql?query=… (one municipality's plans)")):
         load = server.get(key, {})
         if "rps" not in load:

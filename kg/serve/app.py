@@ -263,14 +263,16 @@ async def api_query(request: Request) -> Response:
     if query is None:
         raise ProtocolError(404, f"no named query {name!r}; GET {named_api.API_PREFIX} lists them")
     params = request.query_params.multi_items()
-    text = named_api.bound_text(query, params, state.manifest)
     fmt = choose_format(query.form or "SELECT", format_params=tuple(v for k, v in params if k == "format"),
                         accept=request.headers.get("accept"))
-    seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)
-    key = (state.build_id, text, fmt.key)
+    # Keyed on what the client asked (a timeout does not change a complete answer), so that a repeated call is
+    # answered before any binding or query text is worked out.
+    key = (state.build_id, name, tuple(sorted((k, v) for k, v in params if k not in ("format", "timeout"))), fmt.key)
     cached = state.answers.get(key) if state.limits.cache_bytes else None
     if cached is not None:
         return Response(cached.body, media_type=cached.media_type, headers={**cached.headers, "Kg-Cache": "hit"})
+    text = named_api.bound_text(query, params, state.manifest)
+    seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)
     response = await _run(request, QueryJob(text, fmt.key), seconds)
     if state.limits.cache_bytes and response.status_code == 200:
         headers = {k: v for k, v in response.headers.items() if k.lower() in {"vary", "kg-limit"}}
