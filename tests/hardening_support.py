@@ -16,14 +16,10 @@ routes all of 127.0.0.0/8 to this machine.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
-import subprocess
-import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +27,7 @@ import httpx
 import pytest
 
 from conftest import ROOT, run_kg
-from serve_session import Server, free_port, stop_server
+from serve_session import Server, start_server, stop_server
 
 # What a hostile data file puts at the start of every text: if any of it runs, window.__xss is set.
 MARK = "<script>window.__xss=1</script><img src=x onerror=window.__xss=2>"
@@ -174,30 +170,6 @@ def make_hostile_copy(root: Path) -> None:
         encoding="utf-8")
 
 
-def start_kg_serve(root: Path, build_dir: Path, folder: Path, *args: str) -> Server:
-    """`kg serve` in its own process over any project and build (tests/serve_session.py serves this checkout's)."""
-    port = free_port()
-    log = folder / "kg-serve.log"
-    command = [sys.executable, "-m", "kg", "--root", str(root), "--build-dir", str(build_dir), "serve",
-               "--port", str(port), *args]
-    with log.open("w", encoding="utf-8") as err:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err,
-                                   env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"kg serve exited with {process.returncode}:\n{server.log_text()}")
-        try:
-            if httpx.get(server.url + "/health", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    stop_server(server)
-    raise RuntimeError(f"kg serve did not answer /health within 60 s:\n{server.log_text()}")
-
-
 _HOSTILE = pytest.StashKey[HostileProject]()
 _HOSTILE_SERVER = pytest.StashKey[Server]()
 _LIMITS_SERVER = pytest.StashKey[Server]()
@@ -224,8 +196,8 @@ def hostile_server(request, tmp_path_factory) -> Server:
     config = request.config
     if _HOSTILE_SERVER not in config.stash:
         project = hostile_project(request, tmp_path_factory)
-        server = start_kg_serve(project.root, project.build_dir, tmp_path_factory.mktemp("hostile-serve"),
-                                "--timeout", "2", "--rate", "0")
+        server = start_server(project.build_dir, tmp_path_factory.mktemp("hostile-serve"), "--timeout", "2",
+                              "--rate", "0", root=project.root)
         config.stash[_HOSTILE_SERVER] = server
         config.add_cleanup(lambda: stop_server(server))
     return config.stash[_HOSTILE_SERVER]
@@ -235,7 +207,7 @@ def limits_server(request, built, tmp_path_factory) -> Server:
     config = request.config
     if _LIMITS_SERVER not in config.stash:
         args = [a for name, value in LIMITS.items() for a in (f"--{name.replace('_', '-')}", str(value))]
-        server = start_kg_serve(ROOT, built.build_dir, tmp_path_factory.mktemp("limits-serve"), *args)
+        server = start_server(built.build_dir, tmp_path_factory.mktemp("limits-serve"), *args)
         config.stash[_LIMITS_SERVER] = server
         config.add_cleanup(lambda: stop_server(server))
     return config.stash[_LIMITS_SERVER]

@@ -42,10 +42,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(build_dir: Path, folder: Path, *args: str) -> Server:
+def start_server(build_dir: Path, folder: Path, *args: str, root: Path = ROOT) -> Server:
+    """`kg serve` in its own process over a build of `root` (this checkout unless told otherwise)."""
     port = free_port()
     log = folder / "kg-serve.log"
-    command = [sys.executable, "-m", "kg", "--root", str(ROOT), "--build-dir", str(build_dir), "serve",
+    command = [sys.executable, "-m", "kg", "--root", str(root), "--build-dir", str(build_dir), "serve",
                "--port", str(port), *args]
     with log.open("w", encoding="utf-8") as err:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err,

@@ -15,6 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_kg
@@ -275,3 +276,17 @@ def test_shape_patterns_are_fast_on_adversarial_values(tmp_path):
     assert result.returncode == 1, result.stdout[-2000:]
     assert "jpp:localGovernmentCode" in result.stdout and "jpp:prefectureCode" in result.stdout
     no_traceback(result.stdout, result.stderr)
+
+
+def test_integers_decimals_and_booleans_are_checked_by_their_xsd_lexical_rules():
+    from kg.literal_checks import ill_typed
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+
+    def literal(text, datatype):
+        return ox.Literal(text, datatype=ox.NamedNode(xsd + datatype))
+
+    assert not any(ill_typed(literal(t, d)) for t, d in (("-12", "integer"), (" 7 ", "integer"), ("1.5", "decimal"),
+                                                          (".5", "decimal"), ("true", "boolean"), ("0", "boolean")))
+    # Python's int() takes "1_000"; XSD does not.
+    assert all(ill_typed(literal(t, d)) for t, d in (("1_000", "integer"), ("1e3", "decimal"), ("yes", "boolean")))

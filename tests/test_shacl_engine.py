@@ -195,3 +195,23 @@ def test_shapes_using_a_feature_the_engine_lacks_go_to_pyshacl(tmp_path):
     report = validate_triples([ox.Triple(q.subject, q.predicate, q.object) for q in data], project=other)
     assert not report.conforms  # sh:closed was checked (by pySHACL), not skipped
     assert {i.constraint for i in report.issues} == {"ClosedConstraintComponent"}
+
+
+def test_sparql_constraints_get_path_and_this_as_variables_only():
+    from kg.shacl.engine import _substituted
+    from kg.shacl.shapes import Path
+
+    text = _substituted('SELECT $this ?v WHERE { $this $PATH ?v FILTER(REGEX(?v, "^a$this")) }',
+                        Path("predicate", term=ox.NamedNode("http://example.org/p")))
+    assert text == 'SELECT ?this ?v WHERE { ?this <http://example.org/p> ?v FILTER(REGEX(?v, "^a$this")) }'
+
+
+@pytest.mark.parametrize("engine", ["auto", "pyshacl"])
+def test_kg_validate_reports_the_same_problem_with_either_engine(engine):
+    from conftest import run_kg
+
+    fixture = ROOT / "tests" / "shapes" / "invalid" / "plan-end-year-as-gyear.ttl"
+    done = run_kg("validate", "--engine", engine, "--format", "json", str(fixture))
+    assert done.returncode == 1, done.stderr
+    assert "https://w3id.org/jp-plan-kg/id/plan/132055/strategy-2" in done.stdout
+    assert "PlanShape-endFiscalYear" in done.stdout
