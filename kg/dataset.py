@@ -36,13 +36,17 @@ class ProjectDataset:
 def load_project_dataset(project: Project, *, progress=None) -> ProjectDataset:
     """Parse every ontology, vocabulary and data file; the first syntax error stops everything."""
     dataset = ProjectDataset()
-    files = [(p, "ontology") for p in project.ontology_files()] + [
-        (p, "classification" if "classification" in p.relative_to(project.data_dir).parts else "data")
-        for p in project.data_files()
-    ]
-    for path, kind in files:
+    for path, kind in project_files(project):
         if progress:
             progress(f"parse {path.relative_to(project.root)}")
         parsed = parse_rdf_file(path)
         dataset.graphs.append(NamedGraph(iri=project.graph_iri(path), path=path, triples=parsed.triples, kind=kind))
     return dataset
+
+
+def project_files(project: Project) -> list[tuple[Path, str]]:
+    """Every file a build reads, in build order, with its kind."""
+    return [(p, "ontology") for p in project.ontology_files()] + [
+        (p, "classification" if "classification" in p.relative_to(project.data_dir).parts else "data")
+        for p in project.data_files()
+    ]

@@ -45,33 +45,40 @@ def environment_key(project: Project, lang: str) -> str:
     return _digest(CACHE_VERSION.encode(), lang.encode(), *(p.read_bytes() for p in files))
 
 
+def data_graphs_of(project: Project, graphs) -> list:
+    """The graphs validated file by file: every data file but the reference data (the ontology is not data)."""
+    reference = {p.resolve() for p in project.reference_files()}
+    return [g for g in graphs if g.kind != "ontology" and g.path.resolve() not in reference]
+
+
 def data_dependencies(project: Project, dataset: ProjectDataset) -> dict[Path, set[Path]]:
     """For each data file (reference data and ontology aside), the other data files its results can depend on."""
-    reference = {p.resolve() for p in project.reference_files()}
-    data_graphs = [g for g in dataset.graphs if g.kind != "ontology" and g.path.resolve() not in reference]
-    return _dependencies(data_graphs, inverse_predicates(project))
+    data_graphs = data_graphs_of(project, dataset.graphs)
+    return dependencies_by_links(ParsedLinks(data_graphs, inverse_predicates(project)), [g.path for g in data_graphs])
 
 
-def validate_project_files(project: Project, *, dataset: ProjectDataset | None = None,
+def validate_project_files(project: Project, *, data_files: list[Path] | None = None,
                            dependencies: dict[Path, set[Path]] | None = None, lang: str = "ja",
                            progress=None) -> ValidationReport:
+    """Validate the data files (default: all of the project's), each with the files it depends on (default:
+    worked out by parsing the project), reusing the cached results of every file whose key is unchanged."""
     say = progress or (lambda _m: None)
-    dataset = dataset or load_project_dataset(project)
     cache_dir = project.build_dir / "cache" / "validation"
     cache_dir.mkdir(parents=True, exist_ok=True)
     env = environment_key(project, lang)
     reference = {p.resolve() for p in project.reference_files()}
-    data_graphs = [g for g in dataset.graphs if g.kind != "ontology" and g.path.resolve() not in reference]
-    if dependencies is None:
+    if data_files is None or dependencies is None:
+        dataset = load_project_dataset(project)
+        data_files = [g.path for g in data_graphs_of(project, dataset.graphs)]
         dependencies = data_dependencies(project, dataset)
-    file_digest = {g.path: hashlib.sha256(g.path.read_bytes()).digest() for g in data_graphs}
+    file_digest = {path: hashlib.sha256(path.read_bytes()).digest() for path in data_files}
     # The reference files are validated as one unit (they link to each other); every other file on its own.
     units: list[tuple[tuple[Path, ...], tuple[Path, ...], str]] = []
     if reference:
         units.append((tuple(sorted(reference)), (), _digest(env.encode(), b"reference")))
-    for g in data_graphs:
-        needs = tuple(sorted(dependencies.get(g.path, ())))
-        units.append(((g.path,), needs, _digest(env.encode(), file_digest[g.path], *(file_digest[p] for p in needs))))
+    for path in data_files:
+        needs = tuple(sorted(dependencies.get(path, ())))
+        units.append(((path,), needs, _digest(env.encode(), file_digest[path], *(file_digest[p] for p in needs))))
     issues: list[ValidationIssue] = []
     todo = []
     for unit, needs, key in units:
@@ -118,32 +125,50 @@ def inverse_predicates(project: Project) -> frozenset[str]:
     return frozenset(found)
 
 
-def _dependencies(graphs, inverse: frozenset[str]) -> dict[Path, set[Path]]:
-    """For each data file, the other data files its results can depend on (see the module's docstring)."""
-    inverse_nodes = {ox.NamedNode(p) for p in inverse}
-    defined_in: dict = defaultdict(set)  # node -> files stating something about it
-    mentions: dict[Path, set] = {}
-    for g in graphs:
-        subjects = {t.subject for t in g.triples}
-        for node in subjects:
-            defined_in[node].add(g.path)
-        mentions[g.path] = subjects | {t.object for t in g.triples if not isinstance(t.object, ox.Literal)}
-    linked_from: dict[Path, set[Path]] = defaultdict(set)
-    for g in graphs:
-        for node in {t.object for t in g.triples if t.predicate in inverse_nodes}:
-            for target in defined_in.get(node, ()):
-                if target != g.path:
-                    linked_from[target].add(g.path)
+class ParsedLinks:
+    """Which data files link to which, from the parsed files (see dependencies_by_links)."""
+
+    def __init__(self, graphs, inverse: frozenset[str]):
+        inverse_nodes = {ox.NamedNode(p) for p in inverse}
+        self._defined_in: dict = defaultdict(set)  # node -> files stating something about it
+        self._mentions: dict[Path, set] = {}
+        for g in graphs:
+            subjects = {t.subject for t in g.triples}
+            for node in subjects:
+                self._defined_in[node].add(g.path)
+            self._mentions[g.path] = subjects | {t.object for t in g.triples if not isinstance(t.object, ox.Literal)}
+        self._linked_from: dict[Path, set[Path]] = defaultdict(set)
+        for g in graphs:
+            for node in {t.object for t in g.triples if t.predicate in inverse_nodes}:
+                for target in self._defined_in.get(node, ()):
+                    if target != g.path:
+                        self._linked_from[target].add(g.path)
+
+    def defined_in(self, node) -> set[Path]:
+        return self._defined_in.get(node, set())
+
+    def mentions(self, path: Path) -> set:
+        return self._mentions[path]
+
+    def linked_from(self, path: Path) -> set[Path]:
+        """The files linking to a node of this file along a predicate the shapes follow backward."""
+        return self._linked_from.get(path, set())
+
+
+def dependencies_by_links(links, paths) -> dict[Path, set[Path]]:
+    """For each file, the other data files its results can depend on (see the module's docstring): the files
+    stating something about a node it mentions, and so on from those, and the files linking to it backward.
+    `links` answers defined_in, mentions and linked_from: ParsedLinks, or the previous build's store."""
     out: dict[Path, set[Path]] = {}
-    for g in graphs:
-        reached, frontier = {g.path}, [g.path]
-        while frontier:  # forward: the files stating something about a node this file (or a file it reaches) mentions
-            for node in mentions[frontier.pop()]:
-                for other in defined_in.get(node, ()):
+    for path in paths:
+        reached, frontier = {path}, [path]
+        while frontier:
+            for node in links.mentions(frontier.pop()):
+                for other in links.defined_in(node):
                     if other not in reached:
                         reached.add(other)
                         frontier.append(other)
-        out[g.path] = (reached | linked_from.get(g.path, set())) - {g.path}
+        out[path] = (reached | links.linked_from(path)) - {path}
     return out
 
 
@@ -181,9 +206,17 @@ def _batches(todo):
     return batches
 
 
-@lru_cache(maxsize=1)
 def _context(root: str, build_dir: str):
-    """Per process: the ontology, the reference data indexed by subject, the shapes."""
+    """Per process: the ontology, the reference data indexed by subject, the shapes (read again if one changed)."""
+    from .project import default_project
+
+    project = default_project(root=root, build_dir=build_dir)
+    files = project.shape_files() + project.ontology_files() + project.reference_files()
+    return _context_version(root, build_dir, tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+
+
+@lru_cache(maxsize=1)
+def _context_version(root: str, build_dir: str, _files: tuple):
     from .project import default_project
 
     project = default_project(root=root, build_dir=build_dir)
@@ -195,8 +228,15 @@ def _context(root: str, build_dir: str):
     return project, ontology, by_subject, load_shapes(project), inverse_predicates(project)
 
 
-@lru_cache(maxsize=256)
 def _parsed(path: str) -> list[ox.Triple]:
+    # Keyed on the file's size and modification time too: a process that builds twice (a test, a service) must
+    # not validate a file as it was before it changed.
+    stat = os.stat(path)
+    return _parsed_version(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _parsed_version(path: str, _size: int, _mtime_ns: int) -> list[ox.Triple]:
     return parse_rdf_file(Path(path)).triples
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .errors import KgError
-from .project import INFERRED_GRAPH
+from .project import INFERRED_GRAPH, is_inferred_graph
 from .results import PREFIXES, short
 
 LABEL_PREDICATES = (
@@ -45,7 +45,6 @@ def describe(store: ox.Store, iri_text: str) -> Description:
         node = ox.NamedNode(iri)
     except ValueError as exc:
         raise KgError(f"{iri_text!r} is not an IRI: {exc}") from None
-    inferred = ox.NamedNode(INFERRED_GRAPH)
     outgoing, incoming, seen = [], [], set()
     for quad in store.quads_for_pattern(node, None, None, None):
         key = (quad.predicate.value, str(quad.object))
@@ -53,13 +52,13 @@ def describe(store: ox.Store, iri_text: str) -> Description:
             continue
         seen.add(key)
         outgoing.append(Statement(short(quad.predicate), short(quad.object) if not isinstance(quad.object, ox.Literal) else _literal(quad.object),
-                                  quad.graph_name == inferred))
+                                  is_inferred_graph(quad.graph_name.value)))
     for quad in store.quads_for_pattern(None, None, node, None):
         key = (quad.subject.value, quad.predicate.value)
         if key in seen:
             continue
         seen.add(key)
-        incoming.append(Statement(short(quad.predicate), short(quad.subject), quad.graph_name == inferred))
+        incoming.append(Statement(short(quad.predicate), short(quad.subject), is_inferred_graph(quad.graph_name.value)))
     if not outgoing and not incoming:
         raise KgError(f"nothing is known about <{iri}>", hint="check the IRI; `kg query -e` can search by label")
     order = {p: i for i, p in enumerate(short(ox.NamedNode(p)) for p in LABEL_PREDICATES)}
@@ -90,7 +89,8 @@ def render_description(d: Description) -> str:
 STATS_QUERIES = {
     "graphs": "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ORDER BY ?graph",
     "classes": """SELECT ?class (COUNT(DISTINCT ?r) AS ?resources) WHERE {
-        GRAPH ?g { ?r a ?class } FILTER(?g != <%s>) } GROUP BY ?class ORDER BY DESC(?resources) ?class""" % INFERRED_GRAPH,
+        GRAPH ?g { ?r a ?class } FILTER(?g != <%s> && !STRSTARTS(STR(?g), "%s/")) }
+        GROUP BY ?class ORDER BY DESC(?resources) ?class""" % (INFERRED_GRAPH, INFERRED_GRAPH),
     "plans": """PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
         PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?plan ?title (COUNT(DISTINCT ?r) AS ?resources) WHERE {

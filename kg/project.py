@@ -8,7 +8,16 @@ from pathlib import Path
 
 BASE_IRI = "https://w3id.org/jp-plan-kg/"
 GRAPH_BASE = BASE_IRI + "graph/"
-INFERRED_GRAPH = GRAPH_BASE + "inferred"
+INFERRED_GRAPH = GRAPH_BASE + "inferred"  # what no single file entails (kg.reasoning.Closure.residual)
+
+
+def inferred_graph_iri(graph_iri: str) -> str:
+    """The graph holding what one file's graph entails (kg.reasoning)."""
+    return INFERRED_GRAPH + "/" + graph_iri.removeprefix(GRAPH_BASE)
+
+
+def is_inferred_graph(graph_iri: str) -> bool:
+    return graph_iri == INFERRED_GRAPH or graph_iri.startswith(INFERRED_GRAPH + "/")
 
 
 @dataclass(frozen=True)

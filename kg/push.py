@@ -1,9 +1,10 @@
 """Uploading the built dataset to a SPARQL server: one request per named graph, each graph replaced whole.
 
-Every named graph of build/current/dataset.nq (one per source file, and graph/inferred) keeps its IRI on the server,
-so that `GRAPH ?g` answers there what it answers locally. Each is sent with a Graph Store Protocol PUT, which
-replaces the graph's content: pushing twice, or again after a failure, leaves the same data as pushing once. A graph
-the build lists with no triples is deleted on the server instead.
+Every named graph of build/current/dataset.nq (one per source file, one per file's inferred triples under
+graph/inferred/, and graph/inferred) keeps its IRI on the server, so that `GRAPH ?g` answers there what it
+answers locally. Each is sent with a Graph Store Protocol PUT, which replaces the graph's content: pushing twice,
+or again after a failure, leaves the same data as pushing once. A graph the build lists with no triples is
+deleted on the server instead.
 
 The server replaces each graph in one request, but the push as a whole is not one transaction: a failure part way
 leaves the graphs already sent replaced and the others as they were. The error says which are which; pushing again
@@ -119,6 +120,7 @@ def graphs_of_build(paths: BuildPaths, manifest: dict, *, only: Sequence[str] = 
                       f"{', '.join(sorted(graphs))}); uploaded graph by graph they would stop being the same node",
                       hint="give such resources IRIs in the data")
     listed = [g["iri"] for g in manifest.get("graphs", [])]
+    listed += [g["inferred"]["iri"] for g in manifest.get("graphs", []) if g.get("inferred")]
     if manifest.get("inferred_graph"):
         listed.append(manifest["inferred_graph"])
     order = list(by_graph) + [iri for iri in listed if iri not in by_graph]

@@ -8,13 +8,17 @@ Two ways, the same entailments for our data (tests/test_reasoning.py compares th
   ranges; super-properties; inverse and symmetric properties. This is what makes a national build possible.
 - "auto" (the default) takes owl-rl for small graphs and rules above AUTO_RULES_THRESHOLD triples.
 
-Either way the result is only what is new, so the asserted graphs stay exactly what the files say.
+Either way the result is only what is new, so the asserted graphs stay exactly what the files say. Each inferred
+triple goes to the inferred graph of the file whose triples entail it (the first such file, in build order): a
+question about one municipality can then name its inferred graphs among its own (kg.scoping), and a rebuild
+recomputes the entailments of the files that changed only (kg.incremental_build).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import owlrl
 import pyoxigraph as ox
@@ -25,7 +29,6 @@ from .terms import rdflib_graph, to_oxigraph
 
 CLOSURES = ("auto", "owl-rl", "rules", "rdfs", "none")
 AUTO_RULES_THRESHOLD = 100_000
-_SLICE = 50_000  # triples per slice of the rules closure
 
 # Entailments about the built-in vocabularies themselves (owl:Thing, rdfs:Resource, datatypes) and
 # reflexive sameAs are true in every graph; they would triple the inferred graph and tell nobody anything.
@@ -38,21 +41,65 @@ _SCHEMA_TYPES = {OWL.SymmetricProperty, OWL.TransitiveProperty, OWL.Class, RDFS.
                  OWL.DatatypeProperty, RDF.Property, OWL.FunctionalProperty, OWL.InverseFunctionalProperty}
 
 
-def inferred_triples(asserted: Iterable[ox.Triple], *, closure: str = "auto") -> list[ox.Triple]:
+def resolved_closure(closure: str, asserted_count: int) -> str:
     if closure not in CLOSURES:
         raise ValueError(f"closure must be one of {CLOSURES}")
-    asserted = list(asserted)
     if closure == "auto":
-        closure = "owl-rl" if len(asserted) <= AUTO_RULES_THRESHOLD else "rules"
-    if closure == "none":
-        return []
-    if closure == "rules":
-        return _rules_closure(asserted)
+        return "owl-rl" if asserted_count <= AUTO_RULES_THRESHOLD else "rules"
+    return closure
+
+
+@dataclass
+class Closure:
+    """The inferred triples, each in the inferred graph of the first graph (in build order) whose triples entail
+    it; `residual` holds what no single graph entails (the schema's own entailments, and under owl-rl any
+    entailment that needs premises from two graphs). An entailment that some graph asserts is left out."""
+
+    kind: str  # the closure used: "owl-rl", "rules", "rdfs" or "none"
+    by_graph: dict[str, list[ox.Triple]]
+    residual: list[ox.Triple]
+
+    def __len__(self) -> int:
+        return len(self.residual) + sum(len(v) for v in self.by_graph.values())
+
+    def triples(self) -> list[ox.Triple]:
+        return sorted([t for v in self.by_graph.values() for t in v] + self.residual, key=triple_order)
+
+
+def closure_by_graph(graphs: list[tuple[str, list[ox.Triple]]], *, closure: str = "auto") -> Closure:
+    """The closure of the graphs together, attributed to the graph entailing each triple (see Closure)."""
+    asserted = [t for _, triples in graphs for t in triples]
+    kind = resolved_closure(closure, len(asserted))
+    if kind == "none":
+        return Closure(kind, {}, [])
+    engine = RuleEngine(schema_triples_of(asserted))
+    known = set(asserted)
+    # Under owl-rl and rdfs owlrl decides what is entailed; the rules only say which graph entails it.
+    entailed = None if kind == "rules" else set(_owlrl_closure(asserted, kind))
+    owner: set = set()
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for iri, triples in graphs:
+        mine = [t for t in engine.consequences(triples)
+                if t not in known and t not in owner and (entailed is None or t in entailed) and _informative_ox(t)]
+        owner.update(mine)
+        if mine:
+            by_graph[iri] = sorted(mine, key=triple_order)
+    rest = engine.schema_entailments() if entailed is None else entailed
+    residual = sorted((t for t in rest if t not in known and t not in owner and _informative_ox(t)), key=triple_order)
+    return Closure(kind, by_graph, residual)
+
+
+def inferred_triples(asserted: Iterable[ox.Triple], *, closure: str = "auto") -> list[ox.Triple]:
+    """Every inferred triple of the asserted triples taken as one graph."""
+    return closure_by_graph([("", list(asserted))], closure=closure).triples()
+
+
+def _owlrl_closure(asserted: list[ox.Triple], kind: str) -> list[ox.Triple]:
     base = rdflib_graph(asserted)
     expanded = rdflib.Graph()
     for triple in base:
         expanded.add(triple)
-    semantics = owlrl.OWLRL_Semantics if closure == "owl-rl" else owlrl.RDFS_Semantics
+    semantics = owlrl.OWLRL_Semantics if kind == "owl-rl" else owlrl.RDFS_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(expanded)
     new = sorted(t for t in expanded if t not in base and _is_informative(t))
     return [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in new]
@@ -121,56 +168,71 @@ class _Schema:
         return tuple(properties[1:]), tuple(subject_types), tuple(inverses), symmetric, tuple(object_types)
 
 
-def _rules_closure(asserted: list[ox.Triple]) -> list[ox.Triple]:
-    rdf_type = ox.NamedNode(str(RDF.type))
-    schema_predicates = {ox.NamedNode(str(p)) for p in _SCHEMA_PREDICATES}
-    schema_types = {ox.NamedNode(str(t)) for t in _SCHEMA_TYPES}
-    schema_triples = [t for t in asserted if t.predicate in schema_predicates
-                      or (t.predicate == rdf_type and t.object in schema_types)]
-    schema = _Schema(schema_triples)
-    superclasses = {c: tuple(s) for c, s in schema.superclasses.items()}
-    plans: dict = {}  # predicate -> schema.plan_for(predicate): a national graph has a few dozen predicates
-    known_asserted = set(asserted)
-    new: set = set()
-    pending = asserted
-    while pending:
-        following: list[ox.Triple] = []
-        # In slices: what one slice produces is checked against what is known before the next slice runs, so the
-        # duplicates of a national graph (millions of triples) never pile up in memory at once.
-        for start in range(0, len(pending), _SLICE):
-            produced: list[ox.Triple] = []
-            add = produced.append
-            for t in pending[start:start + _SLICE]:
-                s, p, o = t.subject, t.predicate, t.object
-                if p == rdf_type:
-                    for c in superclasses.get(o, ()):
-                        add(ox.Triple(s, rdf_type, c))
-                    continue
-                plan = plans.get(p)
-                if plan is None:
-                    plan = plans[p] = schema.plan_for(p)
-                properties, subject_types, inverses, symmetric, object_types = plan
-                for q in properties:
-                    add(ox.Triple(s, q, o))
-                for c in subject_types:
+class RuleEngine:
+    """The single-premise entailments of the instance data, given the schema.
+
+    Each rule has one premise (a triple) besides the schema, so whatever one triple entails mentions only its
+    subject, its object and schema terms, and each inferred triple can be traced to the graph of a triple that
+    entails it: that is what lets a rebuild recompute the entailments of the files that changed only.
+    """
+
+    def __init__(self, schema_triples: list[ox.Triple]):
+        self.schema = _Schema(schema_triples)
+        self._superclasses = {c: tuple(s) for c, s in self.schema.superclasses.items()}
+        self._plans: dict = {}  # predicate -> schema.plan_for(predicate): a national graph has a few dozen predicates
+
+    def schema_entailments(self) -> set[ox.Triple]:
+        """What owlrl entails among the class and property axioms themselves (no single premise of its own)."""
+        return {ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in self.schema.schema_inferred}
+
+    def consequences(self, premises: Iterable[ox.Triple]) -> set[ox.Triple]:
+        """Everything the premises entail, chains of rules included; the premises themselves excepted."""
+        premises = set(premises)
+        found: set = set()
+        pending = list(premises)
+        while pending:
+            produced = self._one_step(pending)
+            pending = [t for t in produced if t not in found and t not in premises]
+            found.update(pending)
+        return found
+
+    def _one_step(self, triples: list[ox.Triple]) -> list[ox.Triple]:
+        produced: list[ox.Triple] = []
+        add = produced.append
+        superclasses, plans, rdf_type = self._superclasses, self._plans, _OX_TYPE
+        for t in triples:
+            s, p, o = t.subject, t.predicate, t.object
+            if p == rdf_type:
+                for c in superclasses.get(o, ()):
                     add(ox.Triple(s, rdf_type, c))
-                if isinstance(o, ox.Literal):
-                    continue
-                for inverse in inverses:
-                    add(ox.Triple(o, inverse, s))
-                for q in symmetric:
-                    add(ox.Triple(o, q, s))
-                for c in object_types:
-                    add(ox.Triple(o, rdf_type, c))
-            for t in produced:
-                if t not in new and t not in known_asserted:
-                    new.add(t)
-                    following.append(t)
-        pending = following
-    schema_new = {ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in schema.schema_inferred}
-    result = [t for t in new | schema_new if t not in known_asserted and _informative_ox(t)]
-    result.sort(key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
-    return result
+                continue
+            plan = plans.get(p)
+            if plan is None:
+                plan = plans[p] = self.schema.plan_for(p)
+            properties, subject_types, inverses, symmetric, object_types = plan
+            for q in properties:
+                add(ox.Triple(s, q, o))
+            for c in subject_types:
+                add(ox.Triple(s, rdf_type, c))
+            if isinstance(o, ox.Literal):
+                continue
+            for inverse in inverses:
+                add(ox.Triple(o, inverse, s))
+            for q in symmetric:
+                add(ox.Triple(o, q, s))
+            for c in object_types:
+                add(ox.Triple(o, rdf_type, c))
+        return produced
+
+
+def schema_triples_of(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The class and property axioms among the triples: what the rules closure takes as its schema."""
+    return [t for t in triples if t.predicate in _OX_SCHEMA_PREDICATES
+            or (t.predicate == _OX_TYPE and t.object in _OX_SCHEMA_TYPES)]
+
+
+def triple_order(t: ox.Triple) -> tuple:
+    return (t.subject.value, t.predicate.value, str(t.object))
 
 
 _BUILTIN_PREFIX_TEXT = tuple(str(p) for p in _BUILTIN_PREFIXES)
@@ -180,6 +242,8 @@ _OX_TRIVIAL_TYPES = {ox.NamedNode(str(t)) for t in _TRIVIAL_TYPES}
 _OX_REFLEXIVE = {ox.NamedNode(str(p)) for p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass,
                                                  OWL.equivalentProperty, OWL.sameAs)}
 _OX_TOP = {ox.NamedNode(str(OWL.Thing)), ox.NamedNode(str(RDFS.Resource))}
+_OX_SCHEMA_PREDICATES = {ox.NamedNode(str(p)) for p in _SCHEMA_PREDICATES}
+_OX_SCHEMA_TYPES = {ox.NamedNode(str(t)) for t in _SCHEMA_TYPES}
 
 
 def _informative_ox(t: ox.Triple) -> bool:

@@ -4,8 +4,9 @@ Oxigraph as packaged for Python joins by hashing both sides, each evaluated on i
 would let it start from one municipality's plans are a build feature the wheels leave out), so a question about
 one municipality costs time in proportion to the whole graph: at national scale, every plan tree. A named query
 that declares `#+ scope: <parameter>` is run with FROM clauses naming the graphs that can hold its answer: the
-municipality's own plan and classification files, the reference data, the ontology and vocabularies, the
-inferred graph, and any data file about no municipality in particular. The same text runs on a SPARQL server.
+municipality's own plan and classification files, the reference data, the ontology and vocabularies, any data
+file about no municipality in particular, the inferred graphs of those files and the residual inferred graph.
+The same text runs on a SPARQL server.
 
 The build records which municipalities each graph is about (manifest.json: a file stating a plan of the
 municipality, or a file whose links lead to such a file) and the municipalities' names and codes, so scoping
@@ -24,35 +25,43 @@ CODE = ox.NamedNode(JPP + "localGovernmentCode")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
-def municipality_index(dataset, dependencies: dict) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(graph IRI -> codes of the municipalities it is about, name or code -> codes), from the parsed dataset.
+def codes_of_municipalities(graphs) -> dict:
+    """Municipality node -> its local government code, from every graph's jpp:localGovernmentCode."""
+    return {t.subject: t.object.value for g in graphs for t in g.triples
+            if t.predicate == CODE and isinstance(t.object, ox.Literal)}
+
+
+def plans_of(triples, code_of: dict) -> list[str]:
+    """The codes of the municipalities whose plans these triples state (`?plan jpp:municipality ?m`)."""
+    return sorted({code_of[t.object] for t in triples if t.predicate == MUNICIPALITY and t.object in code_of})
+
+
+def about(own: dict, dependencies: dict, path) -> list[str]:
+    """The municipalities a file is about: those whose plans it states or the files its links lead to state."""
+    codes = set(own.get(path, ()))
+    for other in dependencies.get(path, ()):
+        codes |= set(own.get(other, ()))
+    return sorted(codes)
+
+
+def municipality_index(dataset, dependencies: dict) -> tuple[dict[str, list[str]], dict[str, list[str]], dict]:
+    """(graph IRI -> codes of the municipalities it is about, name or code -> codes, file -> codes of the
+    municipalities whose plans it states), from the parsed dataset.
 
     A graph states a plan of a municipality (`?plan jpp:municipality ?m`), or its links lead to a file that does
     (a classification file, a strategy citing its comprehensive plan): `dependencies` are those links, by file.
     """
-    code_of: dict = {}
+    code_of = codes_of_municipalities(dataset.graphs)
     names: dict[str, set[str]] = {}
-    for g in dataset.graphs:
-        for t in g.triples:
-            if t.predicate == CODE and isinstance(t.object, ox.Literal):
-                code_of[t.subject] = t.object.value
     for g in dataset.graphs:
         for t in g.triples:
             if t.predicate == LABEL and t.subject in code_of and isinstance(t.object, ox.Literal):
                 names.setdefault(t.object.value, set()).add(code_of[t.subject])
     for code in code_of.values():
         names.setdefault(code, set()).add(code)
-    own = {g.path: {code_of[t.object] for t in g.triples if t.predicate == MUNICIPALITY and t.object in code_of}
-           for g in dataset.graphs}
-    by_graph: dict[str, list[str]] = {}
-    for g in dataset.graphs:
-        if g.kind == "ontology":
-            continue
-        codes = set(own[g.path])
-        for other in dependencies.get(g.path, ()):
-            codes |= own.get(other, set())
-        by_graph[g.iri] = sorted(codes)
-    return by_graph, {name: sorted(codes) for name, codes in names.items()}
+    own = {g.path: plans_of(g.triples, code_of) for g in dataset.graphs}
+    by_graph = {g.iri: about(own, dependencies, g.path) for g in dataset.graphs if g.kind != "ontology"}
+    return by_graph, {name: sorted(codes) for name, codes in names.items()}, own
 
 
 def scope_graphs(manifest: dict, value: str) -> list[str] | None:
@@ -63,14 +72,15 @@ def scope_graphs(manifest: dict, value: str) -> list[str] | None:
     if names is None or value not in names:
         return None
     wanted = set(names[value])
-    graphs = []
+    graphs, inferred = [], []
     for graph in manifest.get("graphs", []):
-        about = graph.get("municipalities")
+        codes = graph.get("municipalities")
         # Files about no municipality (ontology, reference data, anything else) belong to every scope.
-        if about is None or not about or wanted & set(about):
+        if not codes or wanted & set(codes):
             graphs.append(graph["iri"])
-    graphs.append(manifest["inferred_graph"])
-    return graphs
+            if graph.get("inferred"):
+                inferred.append(graph["inferred"]["iri"])
+    return graphs + inferred + [manifest["inferred_graph"]]
 
 
 def with_from_clauses(text: str, graphs: list[str]) -> str:

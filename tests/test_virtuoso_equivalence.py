@@ -48,8 +48,9 @@ def endpoint(virtuoso, built) -> str:
 def test_server_holds_each_graph_of_the_build(built, endpoint):
     manifest = read_manifest(built)
     expected = {g["iri"]: g["triples"] for g in manifest["graphs"] if g["triples"]}
-    if manifest["inferred_triples"]:
-        expected[manifest["inferred_graph"]] = manifest["inferred_triples"]
+    expected.update({g["inferred"]["iri"]: g["inferred"]["triples"] for g in manifest["graphs"] if g.get("inferred")})
+    if manifest["inferred_graph_triples"]:
+        expected[manifest["inferred_graph"]] = manifest["inferred_graph_triples"]
     answer = run_remote(endpoint, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                                   "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/jp-plan-kg/graph/')) } GROUP BY ?g")
     assert {row["g"].value: int(row["n"].value) for row in answer.rows} == expected

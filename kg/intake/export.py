@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from ..errors import KgError
-from ..project import GRAPH_BASE, Project
+from ..project import GRAPH_BASE, Project, is_inferred_graph
 from .cells import Context, cell_objects, export_cell, fits, kind_label
 from .ids import curie, id_text, resolve_id
 from .indicator_values import build_values, generated_label
@@ -90,7 +90,7 @@ def load_plan_graphs(project: Project, plan: str) -> PlanGraphs:
     typed_in = sorted({q.graph_name.value for q in quads
                        if q.subject.value == iri and q.predicate.value == str(RDF.type)
                        and not q.graph_name.value.startswith((GRAPH_BASE + "classification/", GRAPH_BASE + "ontology/"))
-                       and q.graph_name.value != GRAPH_BASE + "inferred"})
+                       and not is_inferred_graph(q.graph_name.value)})
     seeds = [g for g in typed_in if g not in reference_graphs]
     if not seeds:
         if typed_in:

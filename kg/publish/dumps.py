@@ -1,7 +1,8 @@
 """Whole-dataset dumps: every triple, the asserted ones, and one subset per kind of graph, in several formats.
 
 Asserted and inferred triples stay distinguishable two ways: the dataset with its named graphs (TriG, N-Quads;
-one graph per source file plus graph/inferred), and a separate dump per kind (source facts, the project's
+one graph per source file, its inferred triples in graph/inferred/<the same name>, and graph/inferred for
+what no single file entails), and a separate dump per kind (source facts, the project's
 classification, ontology and vocabularies, inferred). The counts written into VoID are the counts of the files.
 """
 

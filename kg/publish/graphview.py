@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from ..project import GRAPH_BASE, INFERRED_GRAPH
+from ..project import GRAPH_BASE, is_inferred_graph
 from ..querying import bound_query_text
 from . import locations
 from .vocabulary import RDF_TYPE, LABEL_PREDICATES
@@ -40,7 +40,7 @@ class Statement:
 
 
 def graph_kind(graph_iri: str, manifest_kinds: dict[str, str] | None = None) -> str:
-    if graph_iri == INFERRED_GRAPH:
+    if is_inferred_graph(graph_iri):
         return INFERRED
     if manifest_kinds and graph_iri in manifest_kinds:
         return _MANIFEST_KINDS.get(manifest_kinds[graph_iri], SOURCE)

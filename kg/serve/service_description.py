@@ -34,7 +34,8 @@ def service_description(endpoint: str, manifest: dict, *, timeout: float, max_ro
         ox.Triple(service, ox.NamedNode(DCTERMS + "title"), ox.Literal("JP Plan KG — read-only SPARQL endpoint", language="en")),
         ox.Triple(service, ox.NamedNode(DCTERMS + "description"), ox.Literal(
             f"Read-only: SPARQL Update, SERVICE and LOAD are refused. A query may run {timeout:g} s and return "
-            f"{max_rows:,} rows; the graph <{INFERRED_GRAPH}> holds the OWL 2 RL closure computed at build time.",
+            f"{max_rows:,} rows. The OWL 2 RL closure is computed at build time: what one file's graph entails is in "
+            f"<{INFERRED_GRAPH}/> followed by that graph's name, the rest in <{INFERRED_GRAPH}>.",
             language="en")),
     ]
     triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(f.format_iri)) for f in SOLUTION_FORMATS + GRAPH_FORMATS]

@@ -1,0 +1,383 @@
+"""A rebuild from the previous build: only the files that changed are parsed, inferred and stored again.
+
+The previous build's store is copied (a RocksDB checkpoint: hard links to its immutable table files, instant),
+the changed files' graphs are replaced in the copy, and the dump is patched (unchanged graphs copied by the
+kernel). What else a changed file can affect is found in the previous store rather than by parsing the rest:
+
+- validation: the files whose links reach the changed file (or no longer do) get new cache keys and are
+  validated again; every other file's cached result stands (kg.incremental_validation);
+- the closure: each inferred triple belongs to the first graph whose triples entail it (kg.reasoning.Closure).
+  The rules have a single premise, so whatever a changed file entails is recomputed from that file alone, and a
+  triple it no longer entails or no longer asserts is looked for among the premises of other graphs that
+  mention its subject; a triple it now asserts leaves the inferred graph that held it;
+- scoping: the municipalities each affected file is about.
+
+A rebuild writes the same store, dump and manifest as a build from nothing would for the same files
+(tests/test_incremental_build.py compares them). Where the previous build cannot answer for a change (the
+ontology, the reference data or the class and property axioms changed, another closure was asked for, the build
+format changed), `rebuild` returns None and `kg build` builds from nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .build import BUILD_FORMAT, BuildInvalid, BuildResult, build_manifest, file_sha256, graph_record, relative
+from .dataset import project_files
+from .errors import MissingBuildError
+from .incremental_validation import dependencies_by_links, inverse_predicates, validate_project_files
+from .project import INFERRED_GRAPH, Project, inferred_graph_iri, is_inferred_graph
+from .rdf_files import parse_rdf_file
+from .reasoning import AUTO_RULES_THRESHOLD, RuleEngine, _informative_ox, schema_triples_of, triple_order
+from .scoping import CODE, LABEL, MUNICIPALITY, about
+from .store import (BuildPaths, current_build, graph_section, new_build_folder, publish, read_dump_section,
+                    write_patched_dump)
+
+RESIDUAL = INFERRED_GRAPH  # the owner of what no single file entails: after every file in build order
+
+
+@dataclass
+class Change:
+    """One file that is new, changed or gone, with its triples before and after."""
+
+    path: Path
+    iri: str
+    kind: str
+    old: list[ox.Triple] = field(default_factory=list)
+    new: list[ox.Triple] = field(default_factory=list)
+    exists: bool = True
+
+    def __post_init__(self):
+        self.old_set, self.new_set = set(self.old), set(self.new)
+
+
+def rebuild(project: Project, *, closure: str, lang: str, say) -> BuildResult | None:
+    try:
+        previous = current_build(project)
+    except MissingBuildError:
+        return None
+    manifest = json.loads(previous.manifest.read_text(encoding="utf-8"))
+    if manifest.get("format") != BUILD_FORMAT or manifest.get("closure_used") != "rules" or closure not in ("auto", "rules"):
+        return None  # built by another version, or with owl-rl (small data): from nothing
+    files = project_files(project)
+    records = {r["file"]: r for r in manifest["graphs"]}
+    current = {relative(project, path): (path, kind) for path, kind in files}
+    sha = {rel: file_sha256(path) for rel, (path, _) in current.items()}
+    changed = [rel for rel in current if rel not in records or records[rel]["sha256"] != sha[rel]]
+    removed = [rel for rel in records if rel not in current]
+    fixed = {relative(project, p) for p in project.ontology_files() + project.reference_files()}
+    fixed |= set(manifest["schema_files"])
+    if any(rel in fixed or rel in records and records[rel]["kind"] == "ontology" for rel in changed + removed):
+        say("rebuild from nothing: the ontology, the reference data or the class and property axioms changed")
+        return None
+    say(f"rebuild: {len(changed)} file(s) new or changed, {len(removed)} gone, {len(current) - len(changed)} reused")
+    changes = []
+    for rel in changed + removed:
+        path, kind = current.get(rel, (project.root / rel, records.get(rel, {}).get("kind", "data")))
+        old = read_dump_section(previous, records[rel]["dump"]) if rel in records else []
+        new = parse_rdf_file(path).triples if rel in current else []
+        changes.append(Change(path=path, iri=project.graph_iri(path), kind=kind, old=old, new=new, exists=rel in current))
+    asserted = manifest["asserted_triples"] + sum(len(c.new) - len(c.old) for c in changes)
+    if any(schema_triples_of(c.old + c.new) for c in changes) or (closure == "auto" and asserted <= AUTO_RULES_THRESHOLD):
+        return None  # new class or property axioms, or small enough for owl-rl: from nothing
+    store = ox.Store.read_only(str(previous.store))
+    if _names_change(store, changes):
+        return None  # municipality codes or names are reference data: from nothing
+    order = {project.graph_iri(path): i for i, (path, _) in enumerate(files)}
+    data_paths = [path for path, kind in files if kind != "ontology" and relative(project, path) not in fixed]
+    links = StoreLinks(store, project, records, changes, inverse_predicates(project))
+    dependencies = _dependencies(project, records, changes, links, data_paths)
+    report = validate_project_files(project, data_files=data_paths, dependencies=dependencies, lang=lang, progress=say)
+    if not report.conforms:
+        raise BuildInvalid(report)
+    say(f"closure of {len(changes)} file(s)")
+    schema = [t for rel in manifest["schema_files"] for t in parse_rdf_file(project.root / rel).triples]
+    inferred = Reinference(store, previous, RuleEngine(schema_triples_of(schema)), order, records_by_iri(records),
+                           changes, residual_section=manifest["inferred_graph_dump"]).run()
+    say("write store")
+    paths = new_build_folder(project)
+    store.backup(str(paths.store))
+    del store
+    _update_store(paths, changes, inferred)
+    offsets, counts = _write_dump(previous, paths, project, files, records, changes, inferred,
+                                  manifest["inferred_graph_dump"])
+    manifest = _manifest(project, manifest, closure, files, records, changes, dependencies, counts, offsets, links)
+    final = publish(project, paths, manifest)
+    return BuildResult(path=str(final.root), asserted_triples=manifest["asserted_triples"],
+                       inferred_triples=manifest["inferred_triples"], graphs=len(offsets), seconds=0.0,
+                       rebuilt_files=sum(c.exists for c in changes))
+
+
+def records_by_iri(records: dict) -> dict[str, dict]:
+    return {r["iri"]: r for r in records.values()}
+
+
+def _names_change(store: ox.Store, changes: list[Change]) -> bool:
+    """Whether a change states a municipality's code, or a label of a coded resource (kg.scoping's index)."""
+    for change in changes:
+        for t in change.old_set ^ change.new_set:
+            if t.predicate == CODE:
+                return True
+            if t.predicate == LABEL and next(store.quads_for_pattern(t.subject, CODE, None, None), None) is not None:
+                return True
+    return False
+
+
+class StoreLinks:
+    """kg.incremental_validation's links between data files, read from the previous store with the changed
+    files' new triples in place of their old ones."""
+
+    def __init__(self, store: ox.Store, project: Project, records: dict, changes: list[Change], inverse):
+        self.store = store
+        self.inverse = [ox.NamedNode(p) for p in inverse]
+        reference = {relative(project, p) for p in project.reference_files()}
+        self.path_of = {r["iri"]: project.root / r["file"] for r in records.values()
+                        if r["kind"] != "ontology" and r["file"] not in reference}
+        self.changed = {c.iri for c in changes}
+        self.new_triples = {c.path: c.new for c in changes if c.exists and c.kind != "ontology"}
+        self.path_of.update({c.iri: c.path for c in changes if c.path in self.new_triples})
+        self.iri_of = {path: iri for iri, path in self.path_of.items()}
+        self.new_subjects = {path: {t.subject for t in triples} for path, triples in self.new_triples.items()}
+        self._mentions: dict[Path, set] = {}
+        self._codes: dict = {}
+
+    def _graphs(self, quads) -> set[Path]:
+        """The data files (not changed ones: their store contents are old) among the quads' graphs."""
+        return {self.path_of[q.graph_name.value] for q in quads
+                if q.graph_name.value in self.path_of and q.graph_name.value not in self.changed}
+
+    def _triples(self, path: Path):
+        if path in self.new_triples:
+            return self.new_triples[path]
+        return self.store.quads_for_pattern(None, None, None, ox.NamedNode(self.iri_of[path]))
+
+    def defined_in(self, node) -> set[Path]:
+        found = self._graphs(self.store.quads_for_pattern(node, None, None, None))
+        return found | {path for path, subjects in self.new_subjects.items() if node in subjects}
+
+    def mentioned_in(self, node) -> set[Path]:
+        """The unchanged data files stating something about the node or linking to it."""
+        found = self._graphs(self.store.quads_for_pattern(node, None, None, None))
+        return found | self._graphs(self.store.quads_for_pattern(None, None, node, None))
+
+    def mentions(self, path: Path) -> set:
+        if path not in self._mentions:
+            found = set()
+            for t in self._triples(path):
+                found.add(t.subject)
+                if not isinstance(t.object, ox.Literal):
+                    found.add(t.object)
+            self._mentions[path] = found
+        return self._mentions[path]
+
+    def linked_from(self, path: Path) -> set[Path]:
+        subjects = self.new_subjects[path] if path in self.new_subjects else {t.subject for t in self._triples(path)}
+        found: set[Path] = set()
+        for node in subjects:
+            for predicate in self.inverse:
+                found |= self._graphs(self.store.quads_for_pattern(None, predicate, node, None))
+        for other, triples in self.new_triples.items():
+            if other != path and any(t.predicate in self.inverse and t.object in subjects for t in triples):
+                found.add(other)
+        return found - {path}
+
+    def code(self, node) -> str | None:
+        if node not in self._codes:
+            quad = next(self.store.quads_for_pattern(node, CODE, None, None), None)
+            self._codes[node] = quad.object.value if quad is not None and isinstance(quad.object, ox.Literal) else None
+        return self._codes[node]
+
+
+def _dependencies(project, records, changes, links: StoreLinks, data_paths) -> dict[Path, set[Path]]:
+    """Every data file's dependencies: the previous build's, worked out again for the files a change can reach."""
+    old = {project.root / r["file"]: {project.root / d for d in r["depends_on"]}
+           for r in records.values() if "depends_on" in r}
+    reaching: dict[Path, set[Path]] = defaultdict(set)  # file -> the files whose dependencies include it
+    for path, needs in old.items():
+        for need in needs:
+            reaching[need].add(path)
+    affected: set[Path] = set()
+    for c in changes:
+        affected |= {c.path} | reaching[c.path]
+        for node in {t.subject for t in c.old + c.new}:  # whoever mentions what it states, and whoever reaches them
+            for other in links.mentioned_in(node):
+                affected |= {other} | reaching[other]
+        for t in c.old + c.new:  # whoever it links to backward
+            if t.predicate in links.inverse:
+                affected |= links.defined_in(t.object)
+    existing = set(data_paths)
+    again = dependencies_by_links(links, sorted(affected & existing))
+    return {path: again[path] if path in again else old.get(path, set()) & existing for path in data_paths}
+
+
+class Reinference:
+    """Which inferred triples move, appear or go, given the changed files (see the module's docstring)."""
+
+    def __init__(self, store: ox.Store, previous: BuildPaths, engine: RuleEngine, order: dict[str, int],
+                 records: dict[str, dict], changes: list[Change], *, residual_section: list[int]):
+        self.store, self.previous, self.engine, self.order, self.records = store, previous, engine, order, records
+        self.residual_section = residual_section
+        self.changes = {c.iri: c for c in changes}
+        self.source_of = {r["inferred"]["iri"]: iri for iri, r in records.items() if "inferred" in r}
+        self.schema = engine.schema_entailments()
+        self._sections: dict[str, list[ox.Triple]] = {}
+        self.added: dict[str, set] = defaultdict(set)    # unchanged owner (or RESIDUAL) -> triples it gains
+        self.removed: dict[str, set] = defaultdict(set)  # ... and loses
+        self.owned: dict[str, set] = defaultdict(set)    # changed file -> everything its inferred graph holds
+
+    def run(self) -> Reinference:
+        entailed = {}
+        touched: set = set()
+        for c in self.changes.values():
+            entailed[c.iri] = {t for t in self.engine.consequences(c.new) if t not in c.new_set and _informative_ox(t)}
+            touched |= entailed[c.iri] | (c.old_set ^ c.new_set)
+            if "inferred" in self.records.get(c.iri, {}):
+                touched |= set(self._section(inferred_graph_iri(c.iri), self.records[c.iri]["inferred"]["dump"]))
+        for t in sorted(touched, key=triple_order):
+            old_owner, asserted_old, asserted_unchanged = self._lookup(t)
+            new_owner = None
+            if not asserted_unchanged and not any(t in c.new_set for c in self.changes.values()) and _informative_ox(t):
+                candidates = [iri for iri, found in entailed.items() if t in found]
+                if t in self.schema:
+                    candidates.append(RESIDUAL)
+                if old_owner is not None and old_owner not in self.changes:
+                    candidates.append(old_owner)  # still entails it, and nothing before it did
+                elif old_owner is not None or asserted_old:
+                    candidates += self._other_entailers(t)
+                new_owner = min(candidates, key=self._rank, default=None)
+            if new_owner in self.changes:
+                self.owned[new_owner].add(t)
+            if new_owner != old_owner:
+                if old_owner is not None and old_owner not in self.changes:
+                    self.removed[old_owner].add(t)
+                if new_owner is not None and new_owner not in self.changes:
+                    self.added[new_owner].add(t)
+        return self
+
+    def _rank(self, owner: str) -> int:
+        return len(self.order) if owner == RESIDUAL else self.order[owner]
+
+    def _lookup(self, t: ox.Triple) -> tuple[str | None, bool, bool]:
+        """(the graph whose inferred graph held it, asserted before, asserted now in a graph that did not change)."""
+        owner, asserted_old, asserted_unchanged = None, False, False
+        for quad in self.store.quads_for_pattern(t.subject, t.predicate, t.object, None):
+            graph = quad.graph_name.value
+            if graph == INFERRED_GRAPH:
+                owner = RESIDUAL
+            elif is_inferred_graph(graph):
+                owner = self.source_of[graph]
+            else:
+                asserted_old = True
+                asserted_unchanged |= graph not in self.changes
+        return owner, asserted_old, asserted_unchanged
+
+    def _other_entailers(self, t: ox.Triple) -> list[str]:
+        """The unchanged graphs whose triples entail t. A premise entailing t has t's subject as its subject or
+        object (each rule has one premise), so only the triples mentioning it need the rules run on them."""
+        graphs = {q.graph_name.value for pattern in ((t.subject, None, None), (None, None, t.subject))
+                  for q in self.store.quads_for_pattern(*pattern, None)}
+        found = []
+        for graph in sorted(g for g in graphs if g in self.records and g not in self.changes):
+            premises = [p for p in self._section(graph, self.records[graph]["dump"]) if t.subject in (p.subject, p.object)]
+            if t in self.engine.consequences(premises):
+                found.append(graph)
+        return found
+
+    def _section(self, iri: str, section: list[int]) -> list[ox.Triple]:
+        if iri not in self._sections:
+            self._sections[iri] = read_dump_section(self.previous, section)
+        return self._sections[iri]
+
+    def inferred_of(self, iri: str) -> list[ox.Triple] | None:
+        """The new content of an inferred graph (the residual's under RESIDUAL), or None when it is unchanged."""
+        if iri in self.changes:
+            return sorted(self.owned.get(iri, ()), key=triple_order)
+        if iri not in self.added and iri not in self.removed:
+            return None
+        if iri == RESIDUAL:
+            old = self._section(INFERRED_GRAPH, self.residual_section)
+        else:
+            record = self.records[iri]
+            old = self._section(inferred_graph_iri(iri), record["inferred"]["dump"]) if "inferred" in record else []
+        return sorted((set(old) - self.removed[iri]) | self.added[iri], key=triple_order)
+
+
+def _update_store(paths: BuildPaths, changes: list[Change], inferred: Reinference) -> None:
+    store = ox.Store(str(paths.store))
+    for c in changes:
+        for graph in (ox.NamedNode(c.iri), ox.NamedNode(inferred_graph_iri(c.iri))):
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+    quads = []
+    for c in changes:
+        quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(c.iri)) for t in c.new]
+        target = ox.NamedNode(inferred_graph_iri(c.iri))
+        quads += [ox.Quad(t.subject, t.predicate, t.object, target) for t in inferred.owned.get(c.iri, ())]
+    for owner, triples in inferred.added.items():
+        target = ox.NamedNode(INFERRED_GRAPH if owner == RESIDUAL else inferred_graph_iri(owner))
+        quads += [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
+    store.extend(quads)
+    for owner, triples in inferred.removed.items():
+        target = ox.NamedNode(INFERRED_GRAPH if owner == RESIDUAL else inferred_graph_iri(owner))
+        for t in triples:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, target))
+    store.flush()
+    del store  # closes RocksDB before the folder is published
+
+
+def _write_dump(previous: BuildPaths, paths: BuildPaths, project: Project, files, records: dict, changes: list[Change],
+                inferred: Reinference, residual_section: list[int]) -> tuple[dict, dict[str, int]]:
+    """The new dump in build order (asserted graphs, inferred graphs, the residual), copying unchanged graphs;
+    returns the offsets and the number of triples of every inferred graph."""
+    changed = {c.iri: c for c in changes}
+    pieces, counts, inferred_pieces = [], {}, []
+    for path, _ in files:
+        iri, rel = project.graph_iri(path), relative(project, path)
+        pieces.append((iri, graph_section(iri, changed[iri].new) if iri in changed else records[rel]["dump"]))
+        content = inferred.inferred_of(iri)
+        if content is None and "inferred" in records.get(rel, {}):
+            inferred_pieces.append((records[rel]["inferred"]["iri"], records[rel]["inferred"]["dump"]))
+            counts[iri] = records[rel]["inferred"]["triples"]
+        elif content:
+            inferred_pieces.append((inferred_graph_iri(iri), graph_section(inferred_graph_iri(iri), content)))
+            counts[iri] = len(content)
+    residual = inferred.inferred_of(RESIDUAL)
+    if residual is None:
+        inferred_pieces.append((INFERRED_GRAPH, residual_section))
+    else:
+        inferred_pieces.append((INFERRED_GRAPH, graph_section(INFERRED_GRAPH, residual)))
+        counts[RESIDUAL] = len(residual)
+    return write_patched_dump(previous.dataset, paths, pieces + inferred_pieces), counts
+
+
+def _manifest(project: Project, previous: dict, closure: str, files, records: dict, changes: list[Change],
+              dependencies: dict, counts: dict[str, int], offsets: dict, links: StoreLinks) -> dict:
+    changed = {c.iri: c for c in changes}
+    own: dict[Path, list[str]] = {}
+    for path, _ in files:
+        iri, rel = project.graph_iri(path), relative(project, path)
+        if iri in changed:
+            codes = {links.code(t.object) for t in changed[iri].new if t.predicate == MUNICIPALITY}
+            own[path] = sorted(c for c in codes if c is not None)
+        else:
+            own[path] = records[rel].get("plans_of", [])
+    entries = []
+    for path, kind in files:
+        iri, rel = project.graph_iri(path), relative(project, path)
+        old = records.get(rel, {})
+        entries.append(graph_record(
+            project, path=path, iri=iri, kind=kind,
+            triples=len(changed[iri].new) if iri in changed else old["triples"],
+            sha256=file_sha256(path) if iri in changed else old["sha256"],
+            about=None if kind == "ontology" else about(own, dependencies, path), own=own[path],
+            depends_on=dependencies.get(path) if path in dependencies else None,
+            inferred=counts.get(iri, 0), offsets=offsets))
+    residual = counts.get(RESIDUAL, previous["inferred_graph_triples"])
+    return build_manifest(project, closure=closure, closure_used="rules", records=entries, residual=residual,
+                          offsets=offsets, names=previous["municipality_names"],
+                          schema_files=[project.root / f for f in previous["schema_files"]])
