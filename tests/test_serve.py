@@ -389,6 +389,23 @@ def test_unknown_resources_are_404(client):
     assert client.get("/id/municipality/999999.html").status_code == 404
 
 
+def test_every_published_page_is_served_from_its_path(client, built):
+    """The server finds a page's resource from its path (not from a list made at start-up): a page in our
+    namespace, an SDG's page outside it, and paths that are not pages."""
+    from kg.publish import SiteRenderer
+    from kg.store import open_store, read_manifest
+
+    renderer = SiteRenderer(open_store(built), base="https://w3id.org/jp-plan-kg/", manifest=read_manifest(built))
+    pages, _ = renderer.resource_iris()
+    external = [renderer.view.page_of(iri) for iri in pages if not iri.startswith("https://w3id.org/jp-plan-kg/")]
+    assert "external/metadata-un-org/sdg/13.html" in external
+    for page in external[:3] + [renderer.view.page_of(OME), "vocab/viewpoint/dx.html"]:
+        answer = client.get("/" + page)
+        assert answer.status_code == 200, page
+    assert client.get("/external/metadata-un-org/sdg/99.html").status_code == 404
+    assert client.get("/vocab/nothing-here.html").status_code == 404
+
+
 def test_site_pages_and_their_assets_are_served(client):
     home = client.get("/")
     assert home.status_code == 200 and "自治体計画ナレッジグラフ" in home.text

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..project import BASE_IRI
 from ..publish import SiteRenderer
+from ..publish.locations import EXTERNAL_FOLDER, PAGE_SPACES, external_page_path
 from .sparql_protocol import negotiate
 
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "ttl": "text/turtle; charset=utf-8",
@@ -52,10 +53,7 @@ class ResourceSite:
         self.store, self.manifest, self.shapes, self.triples = store, manifest, shapes, triples
         self._renderers: dict[str, SiteRenderer] = {}
         self._lock = threading.Lock()
-        # Site path of every page → the IRI it shows ("id/plan/132055/strategy-2.html" → its IRI).
-        renderer = self.renderer(None)
-        pages, _ = renderer.resource_iris()
-        self.pages = {renderer.view.page_of(iri): iri for iri in pages}
+        self._external_pages: dict[str, str] | None = None
 
     def renderer(self, endpoint: str | None) -> SiteRenderer:
         key = endpoint or ""
@@ -75,7 +73,7 @@ class ResourceSite:
                               MEDIA_TYPES["html"])
         if stem in DOCUMENTS:
             return self._document(stem, suffix, accept=accept, endpoint=endpoint)
-        iri = self.pages.get(f"{stem}.html")
+        iri = self.iri_of_page(f"{stem}.html")
         if iri is None:
             return not_found(f"/{path}")
         if not suffix:
@@ -92,6 +90,35 @@ class ResourceSite:
         if body is None:
             return not_found(f"/{path}")
         return SiteAnswer(200, body.encode("utf-8") if isinstance(body, str) else body, MEDIA_TYPES[suffix])
+
+    def iri_of_page(self, page: str) -> str | None:
+        """The IRI a site page shows ("id/plan/132055/strategy-2.html" → its IRI), or None.
+
+        Worked out from the path, not from a list of every page: at national scale listing them took two minutes
+        of start-up. A page in our namespace is the IRI's own path; the few outside it (SDGs) are listed on first use.
+        """
+        view = self.renderer(None).view
+        if page.startswith(PAGE_SPACES):
+            iri = BASE_IRI + page.removesuffix(".html")
+            return iri if view.page_of(iri) == page else None
+        if page.startswith(EXTERNAL_FOLDER):
+            with self._lock:
+                if self._external_pages is None:
+                    self._external_pages = self._list_external_pages(view)
+            return self._external_pages.get(page)
+        return None
+
+    def _list_external_pages(self, view) -> dict[str, str]:
+        subjects = self.store.query(
+            f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && !STRSTARTS(STR(?s), "{BASE_IRI}")) }}',
+            use_default_graph_as_union=True)
+        pages = {}
+        for row in subjects:
+            iri = row["s"].value
+            target = external_page_path(iri)
+            if target is not None and view.page_of(iri) == target + ".html":
+                pages[target + ".html"] = iri
+        return pages
 
     def _document(self, name: str, suffix: str, *, accept: str | None, endpoint: str | None) -> SiteAnswer:
         if not suffix:
