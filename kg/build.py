@@ -72,13 +72,15 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja", full: bo
     say(f"write store ({dataset.triple_count() + len(inferred):,} quads)")
     offsets = write_graphs_dump(paths, sections)
     write_store_from_dump(paths)
+    checked_ns = time.time_ns()
     records = [graph_record(project, path=g.path, iri=g.iri, kind=g.kind, triples=len(g.triples), sha256=file_sha256(g.path),
                             about=about.get(g.iri), own=own.get(g.path, []),
                             depends_on=dependencies.get(g.path) if g.path in dependencies else None,
                             inferred=len(inferred.by_graph.get(g.iri, ())), offsets=offsets) for g in dataset.graphs]
     schema_files = [g.path for g in dataset.graphs if schema_triples_of(g.triples)]
     manifest = build_manifest(project, closure=closure, closure_used=inferred.kind, records=records,
-                              residual=len(inferred.residual), offsets=offsets, names=names, schema_files=schema_files)
+                              residual=len(inferred.residual), offsets=offsets, names=names, schema_files=schema_files,
+                              checked_ns=checked_ns)
     final = publish(project, paths, manifest)
     return BuildResult(path=str(final.root), asserted_triples=manifest["asserted_triples"],
                        inferred_triples=manifest["inferred_triples"], graphs=len(sections),
@@ -86,9 +88,11 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja", full: bo
 
 
 def graph_record(project: Project, *, path: Path, iri: str, kind: str, triples: int, sha256: str, about, own,
-                 depends_on, inferred: int, offsets: dict) -> dict:
+                 depends_on, inferred: int, offsets: dict, rel: str | None = None) -> dict:
     """One file's entry in the manifest: its graph, what the build found out about it, where it is in the dump."""
-    record = {"iri": iri, "file": relative(project, path), "kind": kind, "triples": triples, "sha256": sha256}
+    stat = path.stat()
+    record = {"iri": iri, "file": rel or relative(project, path), "kind": kind, "triples": triples, "sha256": sha256,
+              "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     if about is not None:
         record["municipalities"] = about  # for questions about one municipality (kg.scoping)
     if own:
@@ -103,11 +107,12 @@ def graph_record(project: Project, *, path: Path, iri: str, kind: str, triples: 
 
 
 def build_manifest(project: Project, *, closure: str, closure_used: str, records: list[dict], residual: int,
-                   offsets: dict, names: dict, schema_files: list[Path]) -> dict:
+                   offsets: dict, names: dict, schema_files: list[Path], checked_ns: int) -> dict:
     inferred = residual + sum(r["inferred"]["triples"] for r in records if "inferred" in r)
     return {
         "format": BUILD_FORMAT,
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "files_checked_ns": checked_ns,  # when the files' sizes and times below were read (kg.incremental_build)
         "closure": closure,
         "closure_used": closure_used,
         "asserted_triples": sum(r["triples"] for r in records),

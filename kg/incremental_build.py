@@ -21,6 +21,7 @@ format changed), `rebuild` returns None and `kg build` builds from nothing.
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from .store import (BuildPaths, current_build, graph_section, new_build_folder, 
                     write_patched_dump)
 
 RESIDUAL = INFERRED_GRAPH  # the owner of what no single file entails: after every file in build order
+STABLE_NS = 2_000_000_000  # a file unchanged this long before a build is trusted by its size and mtime
 
 
 @dataclass
@@ -64,10 +66,10 @@ def rebuild(project: Project, *, closure: str, lang: str, say) -> BuildResult | 
     manifest = json.loads(previous.manifest.read_text(encoding="utf-8"))
     if manifest.get("format") != BUILD_FORMAT or manifest.get("closure_used") != "rules" or closure not in ("auto", "rules"):
         return None  # built by another version, or with owl-rl (small data): from nothing
-    files = project_files(project)
+    files = [SourceFile(path, kind, relative(project, path), project.graph_iri(path)) for path, kind in project_files(project)]
     records = {r["file"]: r for r in manifest["graphs"]}
-    current = {relative(project, path): (path, kind) for path, kind in files}
-    sha = {rel: file_sha256(path) for rel, (path, _) in current.items()}
+    current = {f.rel: f for f in files}
+    sha = {f.rel: _sha256(f.path, records.get(f.rel), manifest.get("files_checked_ns", 0)) for f in files}
     changed = [rel for rel in current if rel not in records or records[rel]["sha256"] != sha[rel]]
     removed = [rel for rel in records if rel not in current]
     fixed = {relative(project, p) for p in project.ontology_files() + project.reference_files()}
@@ -78,21 +80,25 @@ def rebuild(project: Project, *, closure: str, lang: str, say) -> BuildResult | 
     say(f"rebuild: {len(changed)} file(s) new or changed, {len(removed)} gone, {len(current) - len(changed)} reused")
     changes = []
     for rel in changed + removed:
-        path, kind = current.get(rel, (project.root / rel, records.get(rel, {}).get("kind", "data")))
+        path = current[rel].path if rel in current else project.root / rel
+        kind = current[rel].kind if rel in current else records[rel]["kind"]
         old = read_dump_section(previous, records[rel]["dump"]) if rel in records else []
         new = parse_rdf_file(path).triples if rel in current else []
-        changes.append(Change(path=path, iri=project.graph_iri(path), kind=kind, old=old, new=new, exists=rel in current))
+        changes.append(Change(path=path, iri=current[rel].iri if rel in current else records[rel]["iri"], kind=kind,
+                              old=old, new=new, exists=rel in current))
     asserted = manifest["asserted_triples"] + sum(len(c.new) - len(c.old) for c in changes)
     if any(schema_triples_of(c.old + c.new) for c in changes) or (closure == "auto" and asserted <= AUTO_RULES_THRESHOLD):
         return None  # new class or property axioms, or small enough for owl-rl: from nothing
     store = ox.Store.read_only(str(previous.store))
     if _names_change(store, changes):
         return None  # municipality codes or names are reference data: from nothing
-    order = {project.graph_iri(path): i for i, (path, _) in enumerate(files)}
-    data_paths = [path for path, kind in files if kind != "ontology" and relative(project, path) not in fixed]
+    order = {f.iri: i for i, f in enumerate(files)}
+    data_paths = [f.path for f in files if f.kind != "ontology" and f.rel not in fixed]
     links = StoreLinks(store, project, records, changes, inverse_predicates(project))
     dependencies = _dependencies(project, records, changes, links, data_paths)
-    report = validate_project_files(project, data_files=data_paths, dependencies=dependencies, lang=lang, progress=say)
+    digests = {f.path: bytes.fromhex(sha[f.rel]) for f in files}
+    report = validate_project_files(project, data_files=data_paths, dependencies=dependencies, digests=digests,
+                                    lang=lang, progress=say)
     if not report.conforms:
         raise BuildInvalid(report)
     say(f"closure of {len(changes)} file(s)")
@@ -104,13 +110,33 @@ def rebuild(project: Project, *, closure: str, lang: str, say) -> BuildResult | 
     store.backup(str(paths.store))
     del store
     _update_store(paths, changes, inferred)
-    offsets, counts = _write_dump(previous, paths, project, files, records, changes, inferred,
-                                  manifest["inferred_graph_dump"])
-    manifest = _manifest(project, manifest, closure, files, records, changes, dependencies, counts, offsets, links)
+    offsets, counts = _write_dump(previous, paths, files, records, changes, inferred, manifest["inferred_graph_dump"])
+    manifest = _manifest(project, manifest, closure, files, sha, records, changes, dependencies, counts, offsets, links)
     final = publish(project, paths, manifest)
     return BuildResult(path=str(final.root), asserted_triples=manifest["asserted_triples"],
                        inferred_triples=manifest["inferred_triples"], graphs=len(offsets), seconds=0.0,
                        rebuilt_files=sum(c.exists for c in changes))
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    kind: str
+    rel: str   # as the manifest names it
+    iri: str   # its graph
+
+
+def _sha256(path: Path, record: dict | None, checked_ns: int) -> str:
+    """The file's SHA-256, taken from the previous manifest when its size and modification time are unchanged
+    (as git's index does): hashing 7,000 files on every rebuild took longer than the rebuild's own work.
+
+    Only for a file that had not changed for a while when the previous build looked at it: one written in the
+    same tick of the file system's clock could change again without its modification time showing it."""
+    if record is not None and record.get("mtime_ns", checked_ns) < checked_ns - STABLE_NS:
+        stat = path.stat()
+        if record.get("size") == stat.st_size and record.get("mtime_ns") == stat.st_mtime_ns:
+            return record["sha256"]
+    return file_sha256(path)
 
 
 def records_by_iri(records: dict) -> dict[str, dict]:
@@ -247,6 +273,8 @@ class Reinference:
                     candidates.append(RESIDUAL)
                 if old_owner is not None and old_owner not in self.changes:
                     candidates.append(old_owner)  # still entails it, and nothing before it did
+                elif old_owner in self.changes and t in entailed[old_owner]:
+                    pass  # the earliest graph entailing it before still does: the graphs that did not change come after
                 elif old_owner is not None or asserted_old:
                     candidates += self._other_entailers(t)
                 new_owner = min(candidates, key=self._rank, default=None)
@@ -279,14 +307,20 @@ class Reinference:
     def _other_entailers(self, t: ox.Triple) -> list[str]:
         """The unchanged graphs whose triples entail t. A premise entailing t has t's subject as its subject or
         object (each rule has one premise), so only the triples mentioning it need the rules run on them."""
-        graphs = {q.graph_name.value for pattern in ((t.subject, None, None), (None, None, t.subject))
-                  for q in self.store.quads_for_pattern(*pattern, None)}
-        found = []
-        for graph in sorted(g for g in graphs if g in self.records and g not in self.changes):
-            premises = [p for p in self._section(graph, self.records[graph]["dump"]) if t.subject in (p.subject, p.object)]
-            if t in self.engine.consequences(premises):
-                found.append(graph)
-        return found
+        premises: dict[str, list[ox.Triple]] = defaultdict(list)
+        for pattern in ((t.subject, None, None), (None, None, t.subject)):
+            for q in self.store.quads_for_pattern(*pattern, None):
+                graph = q.graph_name.value
+                if graph in self.records and graph not in self.changes:
+                    premises[graph].append(ox.Triple(q.subject, q.predicate, q.object))
+        for graph in sorted(premises, key=self._rank):
+            if isinstance(t.object, ox.Literal):
+                # The store keeps literals in canonical form ("615.0" as 615): compare as the file wrote them.
+                premises[graph] = [p for p in self._section(graph, self.records[graph]["dump"])
+                                   if t.subject in (p.subject, p.object)]
+            if t in self.engine.consequences(premises[graph]):
+                return [graph]  # the earliest
+        return []
 
     def _section(self, iri: str, section: list[int]) -> list[ox.Triple]:
         if iri not in self._sections:
@@ -330,14 +364,14 @@ def _update_store(paths: BuildPaths, changes: list[Change], inferred: Reinferenc
     del store  # closes RocksDB before the folder is published
 
 
-def _write_dump(previous: BuildPaths, paths: BuildPaths, project: Project, files, records: dict, changes: list[Change],
+def _write_dump(previous: BuildPaths, paths: BuildPaths, files: list[SourceFile], records: dict, changes: list[Change],
                 inferred: Reinference, residual_section: list[int]) -> tuple[dict, dict[str, int]]:
     """The new dump in build order (asserted graphs, inferred graphs, the residual), copying unchanged graphs;
     returns the offsets and the number of triples of every inferred graph."""
     changed = {c.iri: c for c in changes}
     pieces, counts, inferred_pieces = [], {}, []
-    for path, _ in files:
-        iri, rel = project.graph_iri(path), relative(project, path)
+    for f in files:
+        iri, rel = f.iri, f.rel
         pieces.append((iri, graph_section(iri, changed[iri].new) if iri in changed else records[rel]["dump"]))
         content = inferred.inferred_of(iri)
         if content is None and "inferred" in records.get(rel, {}):
@@ -355,29 +389,28 @@ def _write_dump(previous: BuildPaths, paths: BuildPaths, project: Project, files
     return write_patched_dump(previous.dataset, paths, pieces + inferred_pieces), counts
 
 
-def _manifest(project: Project, previous: dict, closure: str, files, records: dict, changes: list[Change],
-              dependencies: dict, counts: dict[str, int], offsets: dict, links: StoreLinks) -> dict:
+def _manifest(project: Project, previous: dict, closure: str, files: list[SourceFile], sha: dict[str, str],
+              records: dict, changes: list[Change], dependencies: dict, counts: dict[str, int], offsets: dict,
+              links: StoreLinks) -> dict:
     changed = {c.iri: c for c in changes}
     own: dict[Path, list[str]] = {}
-    for path, _ in files:
-        iri, rel = project.graph_iri(path), relative(project, path)
-        if iri in changed:
-            codes = {links.code(t.object) for t in changed[iri].new if t.predicate == MUNICIPALITY}
-            own[path] = sorted(c for c in codes if c is not None)
+    for f in files:
+        if f.iri in changed:
+            codes = {links.code(t.object) for t in changed[f.iri].new if t.predicate == MUNICIPALITY}
+            own[f.path] = sorted(c for c in codes if c is not None)
         else:
-            own[path] = records[rel].get("plans_of", [])
+            own[f.path] = records[f.rel].get("plans_of", [])
+    checked_ns = time.time_ns()
     entries = []
-    for path, kind in files:
-        iri, rel = project.graph_iri(path), relative(project, path)
-        old = records.get(rel, {})
+    for f in files:
+        old = records.get(f.rel, {})
         entries.append(graph_record(
-            project, path=path, iri=iri, kind=kind,
-            triples=len(changed[iri].new) if iri in changed else old["triples"],
-            sha256=file_sha256(path) if iri in changed else old["sha256"],
-            about=None if kind == "ontology" else about(own, dependencies, path), own=own[path],
-            depends_on=dependencies.get(path) if path in dependencies else None,
-            inferred=counts.get(iri, 0), offsets=offsets))
+            project, path=f.path, iri=f.iri, kind=f.kind, rel=f.rel,
+            triples=len(changed[f.iri].new) if f.iri in changed else old["triples"], sha256=sha[f.rel],
+            about=None if f.kind == "ontology" else about(own, dependencies, f.path), own=own[f.path],
+            depends_on=dependencies.get(f.path) if f.path in dependencies else None,
+            inferred=counts.get(f.iri, 0), offsets=offsets))
     residual = counts.get(RESIDUAL, previous["inferred_graph_triples"])
     return build_manifest(project, closure=closure, closure_used="rules", records=entries, residual=residual,
                           offsets=offsets, names=previous["municipality_names"],
-                          schema_files=[project.root / f for f in previous["schema_files"]])
+                          schema_files=[project.root / f for f in previous["schema_files"]], checked_ns=checked_ns)
