@@ -24,7 +24,9 @@ from measure import TreeSampler, peak_rss_of, run_child
 
 from kg.catalogue import catalogue
 from kg.params import bind_parameters
-from kg.scoping import named_query_text
+from kg.project import default_project
+from kg.scoping import GraphContents, named_query_text
+from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -189,11 +191,12 @@ class NationalRun:
         given = {"municipality": sample["municipality_code"], "resource": sample["resource"]}
         # The text kg query and kg serve run: a question about one municipality names its graphs (kg.scoping).
         built = json.loads((self.root / "build" / "current" / "manifest.json").read_text(encoding="utf-8"))
+        contents = GraphContents(open_store(default_project(root=self.root)))
         queries = []
         for query in catalogue(ROOT / "queries"):
             values = {p.name: given[p.name] for p in query.params if p.name in given}
             bindings = bind_parameters(list(query.params), values, query.defaults)
-            queries.append({"name": query.name, "text": named_query_text(query, bindings, built)})
+            queries.append({"name": query.name, "text": named_query_text(query, bindings, built, contents)})
         path = self.root / "bench-queries.json"
         path.write_text(json.dumps(queries, ensure_ascii=False, indent=1), encoding="utf-8")
         return path

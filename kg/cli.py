@@ -134,11 +134,11 @@ def _query(args, project) -> int:
         result = run_remote(args.endpoint, text, bindings=bindings, timeout=args.timeout, allow_network=args.allow_network)
     else:
         from .querying import run_local
-        from .scoping import named_query_text
+        from .scoping import GraphContents, named_query_text
         from .store import open_store, read_manifest
         store = open_store(project)
         if named is not None and named.scope:  # a question about one municipality: run on its graphs
-            text, bindings = named_query_text(named, bindings, read_manifest(project)), None
+            text, bindings = named_query_text(named, bindings, read_manifest(project), GraphContents(store)), None
         result = run_local(store, text, bindings=bindings, allow_network=args.allow_network)
     output = render(result, args.format)
     if output:

@@ -23,6 +23,8 @@ JPP = "https://w3id.org/jp-plan-kg/ontology#"
 MUNICIPALITY = ox.NamedNode(JPP + "municipality")
 CODE = ox.NamedNode(JPP + "localGovernmentCode")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+TYPE = ox.NamedNode(RDF_TYPE)
 
 
 def codes_of_municipalities(graphs) -> dict:
@@ -64,23 +66,88 @@ def municipality_index(dataset, dependencies: dict) -> tuple[dict[str, list[str]
     return by_graph, {name: sorted(codes) for name, codes in names.items()}, own
 
 
-def scope_graphs(manifest: dict, value: str) -> list[str] | None:
+def scope_graphs(manifest: dict, value: str, *, contents: GraphContents | None = None,
+                 terms: set[str] | None = None) -> list[str] | None:
     """The graphs a question about the municipality `value` (name or code) needs; None when the build does not
     say (built before scoping existed) or the value names no municipality (then the query runs unscoped and
-    finds nothing, as it would anyway)."""
+    finds nothing, as it would anyway).
+
+    With `contents` and the query's `terms` (named_terms), the graphs shared by every scope (ontology, reference
+    data, files about no municipality, their inferred graphs) that hold none of the terms as a predicate or a
+    type are left out: they cannot match any triple pattern, and each graph in a FROM clause costs the on-disk
+    store a few milliseconds per pattern."""
     names = manifest.get("municipality_names")
     if names is None or value not in names:
         return None
     wanted = set(names[value])
-    graphs, inferred = [], []
+    own, shared = [], []
     for graph in manifest.get("graphs", []):
         codes = graph.get("municipalities")
         # Files about no municipality (ontology, reference data, anything else) belong to every scope.
-        if not codes or wanted & set(codes):
-            graphs.append(graph["iri"])
-            if graph.get("inferred"):
-                inferred.append(graph["inferred"]["iri"])
-    return graphs + inferred + [manifest["inferred_graph"]]
+        if codes and wanted & set(codes):
+            own.append(graph)
+        elif not codes:
+            shared.append(graph)
+    graphs = [g["iri"] for g in own] + [g["iri"] for g in shared]
+    inferred = [g["inferred"]["iri"] for g in own + shared if g.get("inferred")] + [manifest["inferred_graph"]]
+    if contents is None or terms is None:
+        return graphs + inferred
+    keep = {g["iri"] for g in own} | {g["inferred"]["iri"] for g in own if g.get("inferred")}
+    return [g for g in graphs + inferred if g in keep or contents.holds_any(g, terms)]
+
+
+class GraphContents:
+    """Whether a graph of the build holds a predicate, or a resource of a class: asked of the store once per
+    graph and term, then remembered (a build never changes; kg serve keeps one per build)."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._known: dict[tuple[str, str, str], bool] = {}
+
+    def holds_any(self, graph: str, terms: set[str]) -> bool:
+        typed = RDF_TYPE in terms
+        return any(self._holds(graph, "predicate", term) or (typed and self._holds(graph, "type", term))
+                   for term in sorted(terms))
+
+    def _holds(self, graph: str, position: str, term: str) -> bool:
+        key = (graph, position, term)
+        if key not in self._known:
+            node = ox.NamedNode(term)
+            pattern = (None, node, None) if position == "predicate" else (None, TYPE, node)
+            self._known[key] = next(self.store.quads_for_pattern(*pattern, ox.NamedNode(graph)), None) is not None
+        return self._known[key]
+
+
+def named_terms(text: str) -> set[str] | None:
+    """Every IRI the query text names (prefixed names expanded; `a` is rdf:type), or None when that cannot be
+    told from the text (a BASE, an undeclared prefix).
+
+    For a scoped question, whose triple patterns name their predicates (no variable, no negated path) and the
+    classes they ask for (tests/test_scoping.py checks every one in the catalogue), this holds every predicate
+    and class a graph must contain to match any of its patterns."""
+    tokens = significant(tokenize(text))
+    prefixes: dict[str, str] = {}
+    declarations: set[int] = set()  # positions of the prefix declarations' names and IRIs: not terms
+    for at, (first, name, iri) in enumerate(zip(tokens, tokens[1:], tokens[2:])):
+        if first.kind == "word" and first.text.upper() == "PREFIX" and name.kind == "pname" and iri.kind == "iri":
+            prefixes[name.text.partition(":")[0]] = iri.text[1:-1]
+            declarations |= {at + 1, at + 2}
+    terms: set[str] = set()
+    for at, token in enumerate(tokens):
+        if at in declarations:
+            continue
+        if token.kind == "word" and token.text.upper() == "BASE":
+            return None
+        if token.kind == "iri":
+            terms.add(token.text[1:-1])
+        elif token.kind == "pname":
+            prefix, _, local = token.text.partition(":")
+            if prefix not in prefixes or "\\" in local:
+                return None  # undeclared, or an escaped local name we would have to unescape
+            terms.add(prefixes[prefix] + local)
+        elif token.kind == "word" and token.text == "a":
+            terms.add(RDF_TYPE)
+    return terms
 
 
 def with_from_clauses(text: str, graphs: list[str]) -> str:
@@ -103,19 +170,20 @@ def _insert(text: str, at: int, graphs: list[str]) -> str:
     return text[:at] + clauses + text[at:]
 
 
-def scoped(manifest: dict, query, bindings: dict) -> list[str] | None:
+def scoped(manifest: dict, query, bindings: dict, contents: GraphContents | None = None) -> list[str] | None:
     """The graphs to run a named query on, or None to run it on everything (not scoped, or not resolvable)."""
     spec = next((p for p in query.params if p.name == query.scope), None) if query.scope else None
     if spec is None or spec.variable not in bindings or uses_from(query.text):
         return None  # a query naming its own graphs keeps them
     value = bindings[spec.variable]
-    return scope_graphs(manifest, value.value)
+    return scope_graphs(manifest, value.value, contents=contents, terms=named_terms(query.text))
 
 
-def named_query_text(query, bindings: dict, manifest: dict | None = None) -> str:
+def named_query_text(query, bindings: dict, manifest: dict | None = None, contents: GraphContents | None = None) -> str:
     """A named query's text with its parameters bound (a VALUES block), and FROM clauses naming the graphs of
-    its municipality when the query is scoped and the build says which graphs those are."""
+    its municipality when the query is scoped and the build says which graphs those are (without the shared
+    graphs that cannot match, when `contents` can tell)."""
     from .querying import bound_query_text
 
-    graphs = scoped(manifest, query, bindings) if manifest else None
+    graphs = scoped(manifest, query, bindings, contents) if manifest else None
     return bound_query_text(with_from_clauses(query.text, graphs) if graphs else query.text, bindings)

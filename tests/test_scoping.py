@@ -13,7 +13,7 @@ from kg.catalogue import catalogue
 from kg.params import bind_parameters
 from kg.project import default_project
 from kg.querying import bound_query_text, run_local
-from kg.scoping import named_query_text, scope_graphs, with_from_clauses
+from kg.scoping import RDF_TYPE, GraphContents, named_query_text, named_terms, scope_graphs, with_from_clauses
 from kg.store import open_store, read_manifest
 
 SCOPED = [q for q in catalogue(ROOT / "queries") if q.scope]
@@ -25,11 +25,12 @@ def test_the_questions_about_one_municipality_are_scoped():
 
 def same_answers_scoped_and_not(project, values: list[str]) -> int:
     store, manifest = open_store(project), read_manifest(project)
+    contents = GraphContents(store)
     compared = 0
     for query in SCOPED:
         for value in values:
             bindings = bind_parameters(list(query.params), {query.scope: value}, query.defaults)
-            scoped_text = named_query_text(query, bindings, manifest)
+            scoped_text = named_query_text(query, bindings, manifest, contents)
             assert "\nFROM <" in scoped_text
             whole = run_local(store, bound_query_text(query.text, bindings)).rows
             assert run_local(store, scoped_text).rows == whole, (query.name, value)
@@ -77,3 +78,75 @@ def test_kg_query_runs_a_scoped_question_on_the_municipalitys_graphs(built):
                   build_dir=built.build_dir)
     assert done.returncode == 0, done.stderr
     assert "第2期青梅市まち・ひと・しごと創生総合戦略" in done.stdout
+
+
+def _triple_patterns(node):
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            yield from node.triples
+        for value in node.values():
+            yield from _triple_patterns(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _triple_patterns(value)
+
+
+def _negated(path) -> bool:
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+
+    if isinstance(path, NegatedPath):
+        return True
+    if isinstance(path, (SequencePath, AlternativePath)):
+        return any(_negated(p) for p in path.args)
+    if isinstance(path, MulPath):
+        return _negated(path.path)
+    if isinstance(path, InvPath):
+        return _negated(path.arg)
+    return False
+
+
+@pytest.mark.parametrize("query", SCOPED, ids=[q.name for q in SCOPED])
+def test_scoped_questions_name_their_predicates_and_classes(query):
+    """A scoped question runs without the shared graphs that hold none of the IRIs it names (kg.scoping): right
+    only when every triple pattern names its predicate (no variable, no negated path) and every rdf:type pattern
+    its class. Checked on the parsed query, so a question edited later cannot lose answers unnoticed."""
+    from rdflib.namespace import RDF
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.term import Variable
+
+    patterns = list(_triple_patterns(prepareQuery(query.text).algebra))
+    assert patterns
+    for subject, predicate, obj in patterns:
+        assert not isinstance(predicate, Variable), (query.name, subject, predicate, obj)
+        assert not _negated(predicate), (query.name, predicate)
+        if predicate == RDF.type:
+            assert not isinstance(obj, Variable), (query.name, subject, obj)
+    assert named_terms(query.text) is not None
+
+
+def test_named_terms_expand_prefixes_and_give_up_where_the_text_cannot_tell():
+    text = "PREFIX ex: <http://ex/>\nSELECT * WHERE { ?s a ex:C ; ex:p/<http://ex/q> ?o }"
+    assert named_terms(text) == {"http://ex/C", "http://ex/p", "http://ex/q", RDF_TYPE}
+    assert named_terms("SELECT * WHERE { ?s undeclared:p ?o }") is None
+    assert named_terms("BASE <http://ex/>\nSELECT * WHERE { ?s <p> ?o }") is None
+
+
+def test_shared_graphs_that_cannot_match_are_left_out_of_a_scope(built):
+    manifest, store = read_manifest(built), open_store(built)
+    query = next(q for q in SCOPED if q.name == "04-plan-tree")
+    everything = scope_graphs(manifest, "青梅市")
+    pruned = scope_graphs(manifest, "青梅市", contents=GraphContents(store), terms=named_terms(query.text))
+    assert set(pruned) < set(everything)
+    # What no single file entails (the schema's own entailments) holds none of its predicates or classes; the
+    # ontology labels its terms and the vocabularies title their schemes (04 reads plans' labels and titles).
+    assert "https://w3id.org/jp-plan-kg/graph/inferred" not in pruned
+    assert {"https://w3id.org/jp-plan-kg/graph/ontology/jp-plan",
+            "https://w3id.org/jp-plan-kg/graph/ontology/vocab/units"} <= set(pruned)
+    related = next(q for q in SCOPED if q.name == "12-related-measures")
+    fewer = scope_graphs(manifest, "青梅市", contents=GraphContents(store), terms=named_terms(related.text))
+    assert not any("/ontology/vocab/" in g for g in fewer)  # 12 reads no title: no vocabulary can match
+    # The municipality's own graphs stay, whatever they hold.
+    own = [g["iri"] for g in manifest["graphs"] if "132055" in g.get("municipalities", [])]
+    assert own and set(own) <= set(pruned)

@@ -32,6 +32,7 @@ from ..errors import QueryError
 from ..project import Project
 from ..querying import check_query
 from ..rdf_files import parse_rdf_file
+from ..scoping import GraphContents
 from ..sparql_text import forbidden_keywords
 from ..store import BuildPaths
 from . import named_api
@@ -62,6 +63,7 @@ class ServerState:
     query_page: str
     version: str
     answers: AnswerCache
+    contents: GraphContents  # which graphs can match a scoped question's patterns (kg.scoping)
     running: Counter = field(default_factory=Counter)  # queries running or waiting, by client address
 
     @property
@@ -87,7 +89,7 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits) -> 
                 site=ResourceSite(store, manifest=manifest, shapes=shapes, triples=triples),
                 queries={q.name: q for q in queries},
                 query_page=render_query_page(queries, limits=limits, build_id=build.root.name),
-                version=_version(), answers=AnswerCache(limits.cache_bytes))
+                version=_version(), answers=AnswerCache(limits.cache_bytes), contents=GraphContents(store))
             yield
         finally:
             await pool.close()
@@ -271,7 +273,7 @@ async def api_query(request: Request) -> Response:
     cached = state.answers.get(key) if state.limits.cache_bytes else None
     if cached is not None:
         return Response(cached.body, media_type=cached.media_type, headers={**cached.headers, "Kg-Cache": "hit"})
-    text = named_api.bound_text(query, params, state.manifest)
+    text = named_api.bound_text(query, params, state.manifest, state.contents)
     seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)
     response = await _run(request, QueryJob(text, fmt.key), seconds)
     if state.limits.cache_bytes and response.status_code == 200:

@@ -10,7 +10,7 @@ from ..catalogue import NamedQuery
 from ..errors import QueryError
 from ..params import bind_parameters
 from ..querying import check_query
-from ..scoping import named_query_text
+from ..scoping import GraphContents, named_query_text
 from .result_formats import formats_for
 from .sparql_protocol import ProtocolError
 
@@ -37,7 +37,8 @@ def listing(queries: list[NamedQuery]) -> dict:
         for q in queries]}
 
 
-def bound_text(query: NamedQuery, params: list[tuple[str, str]], manifest: dict | None = None) -> str:
+def bound_text(query: NamedQuery, params: list[tuple[str, str]], manifest: dict | None = None,
+               contents: GraphContents | None = None) -> str:
     """The query text with its parameters bound, from the URL's parameters (`format` excepted); a question about
     one municipality runs on that municipality's graphs (kg.scoping)."""
     given: dict[str, str] = {}
@@ -52,7 +53,7 @@ def bound_text(query: NamedQuery, params: list[tuple[str, str]], manifest: dict 
         check_query(query.text)
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
-    return named_query_text(query, bindings, manifest)
+    return named_query_text(query, bindings, manifest, contents)
 
 
 def openapi(queries: list[NamedQuery], *, version: str) -> dict:
