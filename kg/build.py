@@ -13,16 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .dataset import load_project_dataset
+from .dataset import load_project_dataset, project_files
 from .errors import EXIT_INVALID, KgError
-from .incremental_validation import data_dependencies, data_graphs_of, validate_project_files
+from .incremental_validation import data_dependencies, data_graphs_of, inverse_predicates, validate_project_files
 from .project import INFERRED_GRAPH, Project, inferred_graph_iri
 from .reasoning import closure_by_graph, schema_triples_of
 from .scoping import municipality_index
 from .store import new_build_folder, publish, write_graphs_dump, write_store_from_dump
 from .validation import ValidationReport
 
-BUILD_FORMAT = 2  # 2: an inferred graph per file, dump sections, links and municipalities per file
+# 2: an inferred graph per file, dump sections, links and municipalities per file;
+# 3: a file's inferred graph holds only what is entailed about its own resources
+BUILD_FORMAT = 3
 
 
 class BuildInvalid(KgError):
@@ -56,6 +58,10 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja", full: bo
         result = rebuild(project, closure=closure, lang=lang, say=say)
         if result is not None:
             return replace(result, seconds=time.perf_counter() - started)
+    # Each file's size, time and hash before it is parsed: a file saved during the build then looks changed to
+    # the next one (its recorded state is older than what the store holds), never the other way round.
+    checked_ns = time.time_ns()
+    states = {path: file_state(path) for path, _ in project_files(project)}
     dataset = load_project_dataset(project, progress=say)
     say(f"closure ({closure}) over {dataset.triple_count():,} asserted triples")
     inferred = closure_by_graph([(g.iri, g.triples) for g in dataset.graphs], closure=closure)
@@ -72,27 +78,25 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja", full: bo
     say(f"write store ({dataset.triple_count() + len(inferred):,} quads)")
     offsets = write_graphs_dump(paths, sections)
     write_store_from_dump(paths)
-    checked_ns = time.time_ns()
-    records = [graph_record(project, path=g.path, iri=g.iri, kind=g.kind, triples=len(g.triples), sha256=file_sha256(g.path),
+    records = [graph_record(project, path=g.path, iri=g.iri, kind=g.kind, triples=len(g.triples), state=states[g.path],
                             about=about.get(g.iri), own=own.get(g.path, []),
                             depends_on=dependencies.get(g.path) if g.path in dependencies else None,
                             inferred=len(inferred.by_graph.get(g.iri, ())), offsets=offsets) for g in dataset.graphs]
     schema_files = [g.path for g in dataset.graphs if schema_triples_of(g.triples)]
     manifest = build_manifest(project, closure=closure, closure_used=inferred.kind, records=records,
                               residual=len(inferred.residual), offsets=offsets, names=names, schema_files=schema_files,
-                              checked_ns=checked_ns)
+                              checked_ns=checked_ns, inverse=inverse_predicates(project))
     final = publish(project, paths, manifest)
     return BuildResult(path=str(final.root), asserted_triples=manifest["asserted_triples"],
                        inferred_triples=manifest["inferred_triples"], graphs=len(sections),
                        seconds=time.perf_counter() - started)
 
 
-def graph_record(project: Project, *, path: Path, iri: str, kind: str, triples: int, sha256: str, about, own,
+def graph_record(project: Project, *, path: Path, iri: str, kind: str, triples: int, state: FileState, about, own,
                  depends_on, inferred: int, offsets: dict, rel: str | None = None) -> dict:
     """One file's entry in the manifest: its graph, what the build found out about it, where it is in the dump."""
-    stat = path.stat()
-    record = {"iri": iri, "file": rel or relative(project, path), "kind": kind, "triples": triples, "sha256": sha256,
-              "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    record = {"iri": iri, "file": rel or relative(project, path), "kind": kind, "triples": triples,
+              "sha256": state.sha256, "size": state.size, "mtime_ns": state.mtime_ns}
     if about is not None:
         record["municipalities"] = about  # for questions about one municipality (kg.scoping)
     if own:
@@ -107,7 +111,7 @@ def graph_record(project: Project, *, path: Path, iri: str, kind: str, triples: 
 
 
 def build_manifest(project: Project, *, closure: str, closure_used: str, records: list[dict], residual: int,
-                   offsets: dict, names: dict, schema_files: list[Path], checked_ns: int) -> dict:
+                   offsets: dict, names: dict, schema_files: list[Path], checked_ns: int, inverse) -> dict:
     inferred = residual + sum(r["inferred"]["triples"] for r in records if "inferred" in r)
     return {
         "format": BUILD_FORMAT,
@@ -121,6 +125,7 @@ def build_manifest(project: Project, *, closure: str, closure_used: str, records
         "inferred_graph_triples": residual,
         "inferred_graph_dump": offsets[INFERRED_GRAPH],
         "schema_files": sorted(relative(project, p) for p in schema_files),
+        "inverse_predicates": sorted(inverse),  # links the shapes follow backward (kg.incremental_validation)
         "graphs": records,
         # For questions about one municipality (kg.scoping): its names and codes, and the graphs about it above.
         "municipality_names": names,
@@ -133,3 +138,15 @@ def relative(project: Project, path: Path) -> str:
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileState:
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+def file_state(path: Path) -> FileState:
+    stat = path.stat()  # before reading: a change while hashing shows as a newer time next time
+    return FileState(file_sha256(path), stat.st_size, stat.st_mtime_ns)

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import BUILD_FORMAT, BuildInvalid, BuildResult, build_manifest, file_sha256, graph_record, relative
+from .build import (BUILD_FORMAT, BuildInvalid, BuildResult, FileState, build_manifest, file_state, graph_record,
+                    relative)
 from .dataset import project_files
 from .errors import MissingBuildError
 from .incremental_validation import dependencies_by_links, inverse_predicates, validate_project_files
@@ -69,14 +70,19 @@ def rebuild(project: Project, *, closure: str, lang: str, say) -> BuildResult | 
     files = [SourceFile(path, kind, relative(project, path), project.graph_iri(path)) for path, kind in project_files(project)]
     records = {r["file"]: r for r in manifest["graphs"]}
     current = {f.rel: f for f in files}
-    sha = {f.rel: _sha256(f.path, records.get(f.rel), manifest.get("files_checked_ns", 0)) for f in files}
-    changed = [rel for rel in current if rel not in records or records[rel]["sha256"] != sha[rel]]
+    checked_ns = time.time_ns()
+    states = {f.rel: _state(f.path, records.get(f.rel), manifest.get("files_checked_ns", 0)) for f in files}
+    changed = [rel for rel in current if rel not in records or records[rel]["sha256"] != states[rel].sha256]
     removed = [rel for rel in records if rel not in current]
     fixed = {relative(project, p) for p in project.ontology_files() + project.reference_files()}
     fixed |= set(manifest["schema_files"])
     if any(rel in fixed or rel in records and records[rel]["kind"] == "ontology" for rel in changed + removed):
         say("rebuild from nothing: the ontology, the reference data or the class and property axioms changed")
         return None
+    inverse = inverse_predicates(project)
+    if sorted(inverse) != manifest.get("inverse_predicates"):
+        say("rebuild from nothing: the shapes follow other links backward")
+        return None  # which files depend on which was worked out with the previous ones
     say(f"rebuild: {len(changed)} file(s) new or changed, {len(removed)} gone, {len(current) - len(changed)} reused")
     changes = []
     for rel in changed + removed:
@@ -93,10 +99,11 @@ def rebuild(project: Project, *, closure: str, lang: str, say) -> BuildResult | 
     if _names_change(store, changes):
         return None  # municipality codes or names are reference data: from nothing
     order = {f.iri: i for i, f in enumerate(files)}
-    data_paths = [f.path for f in files if f.kind != "ontology" and f.rel not in fixed]
-    links = StoreLinks(store, project, records, changes, inverse_predicates(project))
+    reference = {relative(project, p) for p in project.reference_files()}
+    data_paths = [f.path for f in files if f.kind != "ontology" and f.rel not in reference]
+    links = StoreLinks(store, project, records, changes, inverse)
     dependencies = _dependencies(project, records, changes, links, data_paths)
-    digests = {f.path: bytes.fromhex(sha[f.rel]) for f in files}
+    digests = {f.path: bytes.fromhex(states[f.rel].sha256) for f in files}
     report = validate_project_files(project, data_files=data_paths, dependencies=dependencies, digests=digests,
                                     lang=lang, progress=say)
     if not report.conforms:
@@ -111,7 +118,8 @@ def rebuild(project: Project, *, closure: str, lang: str, say) -> BuildResult | 
     del store
     _update_store(paths, changes, inferred)
     offsets, counts = _write_dump(previous, paths, files, records, changes, inferred, manifest["inferred_graph_dump"])
-    manifest = _manifest(project, manifest, closure, files, sha, records, changes, dependencies, counts, offsets, links)
+    manifest = _manifest(project, manifest, closure, files, states, records, changes, dependencies, counts, offsets,
+                         links, checked_ns)
     final = publish(project, paths, manifest)
     return BuildResult(path=str(final.root), asserted_triples=manifest["asserted_triples"],
                        inferred_triples=manifest["inferred_triples"], graphs=len(offsets), seconds=0.0,
@@ -126,17 +134,17 @@ class SourceFile:
     iri: str   # its graph
 
 
-def _sha256(path: Path, record: dict | None, checked_ns: int) -> str:
-    """The file's SHA-256, taken from the previous manifest when its size and modification time are unchanged
-    (as git's index does): hashing 7,000 files on every rebuild took longer than the rebuild's own work.
+def _state(path: Path, record: dict | None, checked_ns: int) -> FileState:
+    """The file's size, time and SHA-256; the hash taken from the previous manifest when size and time are
+    unchanged (as git's index does): hashing 7,000 files on every rebuild took longer than the rebuild's work.
 
     Only for a file that had not changed for a while when the previous build looked at it: one written in the
     same tick of the file system's clock could change again without its modification time showing it."""
     if record is not None and record.get("mtime_ns", checked_ns) < checked_ns - STABLE_NS:
         stat = path.stat()
         if record.get("size") == stat.st_size and record.get("mtime_ns") == stat.st_mtime_ns:
-            return record["sha256"]
-    return file_sha256(path)
+            return FileState(record["sha256"], stat.st_size, stat.st_mtime_ns)
+    return file_state(path)
 
 
 def records_by_iri(records: dict) -> dict[str, dict]:
@@ -234,7 +242,7 @@ def _dependencies(project, records, changes, links: StoreLinks, data_paths) -> d
             for other in links.mentioned_in(node):
                 affected |= {other} | reaching[other]
         for t in c.old + c.new:  # whoever it links to backward
-            if t.predicate in links.inverse:
+            if t.predicate in links.inverse and not isinstance(t.object, ox.Literal):
                 affected |= links.defined_in(t.object)
     existing = set(data_paths)
     again = dependencies_by_links(links, sorted(affected & existing))
@@ -257,27 +265,34 @@ class Reinference:
         self.owned: dict[str, set] = defaultdict(set)    # changed file -> everything its inferred graph holds
 
     def run(self) -> Reinference:
-        entailed = {}
+        local, entailed = {}, {}
         touched: set = set()
         for c in self.changes.values():
+            subjects = {t.subject for t in c.new}
             entailed[c.iri] = {t for t in self.engine.consequences(c.new) if t not in c.new_set and _informative_ox(t)}
-            touched |= entailed[c.iri] | (c.old_set ^ c.new_set)
-            if "inferred" in self.records.get(c.iri, {}):
-                touched |= set(self._section(inferred_graph_iri(c.iri), self.records[c.iri]["inferred"]["dump"]))
+            local[c.iri] = {t for t in entailed[c.iri] if t.subject in subjects}
+            # What it entailed before, its own inferred graph and the residual's share, may have to go.
+            touched |= entailed[c.iri] | self.engine.consequences(c.old) | (c.old_set ^ c.new_set)
         for t in sorted(touched, key=triple_order):
             old_owner, asserted_old, asserted_unchanged = self._lookup(t)
             new_owner = None
             if not asserted_unchanged and not any(t in c.new_set for c in self.changes.values()) and _informative_ox(t):
-                candidates = [iri for iri, found in entailed.items() if t in found]
-                if t in self.schema:
-                    candidates.append(RESIDUAL)
-                if old_owner is not None and old_owner not in self.changes:
-                    candidates.append(old_owner)  # still entails it, and nothing before it did
-                elif old_owner in self.changes and t in entailed[old_owner]:
-                    pass  # the earliest graph entailing it before still does: the graphs that did not change come after
+                owners = [iri for iri in self.changes if t in local[iri]]
+                elsewhere = t in self.schema or any(t in found for found in entailed.values())
+                if old_owner is not None and old_owner != RESIDUAL and old_owner not in self.changes:
+                    owners.append(old_owner)  # still entails it about its own resources, and no graph before it did
+                elif old_owner in self.changes and t in local[old_owner]:
+                    pass  # the first graph owning it still does: the graphs that did not change come after it
+                elif old_owner == RESIDUAL and elsewhere:
+                    pass  # no unchanged graph owned it, and it is still entailed
                 elif old_owner is not None or asserted_old:
-                    candidates += self._other_entailers(t)
-                new_owner = min(candidates, key=self._rank, default=None)
+                    first_local, any_unchanged = self._other_entailers(t)
+                    owners += [first_local] if first_local else []
+                    elsewhere = elsewhere or any_unchanged
+                if owners:
+                    new_owner = min(owners, key=self._rank)
+                elif elsewhere:
+                    new_owner = RESIDUAL
             if new_owner in self.changes:
                 self.owned[new_owner].add(t)
             if new_owner != old_owner:
@@ -304,23 +319,29 @@ class Reinference:
                 asserted_unchanged |= graph not in self.changes
         return owner, asserted_old, asserted_unchanged
 
-    def _other_entailers(self, t: ox.Triple) -> list[str]:
-        """The unchanged graphs whose triples entail t. A premise entailing t has t's subject as its subject or
-        object (each rule has one premise), so only the triples mentioning it need the rules run on them."""
+    def _other_entailers(self, t: ox.Triple) -> tuple[str | None, bool]:
+        """(the first unchanged graph entailing t about its own resources, whether any unchanged graph entails t).
+
+        A premise entailing t has t's subject as its subject or object (each rule has one premise), so only the
+        triples mentioning it need the rules run on them; t is about a graph's own resources when the graph
+        states something about its subject."""
         premises: dict[str, list[ox.Triple]] = defaultdict(list)
         for pattern in ((t.subject, None, None), (None, None, t.subject)):
             for q in self.store.quads_for_pattern(*pattern, None):
                 graph = q.graph_name.value
                 if graph in self.records and graph not in self.changes:
                     premises[graph].append(ox.Triple(q.subject, q.predicate, q.object))
+        entailed_elsewhere = False
         for graph in sorted(premises, key=self._rank):
             if isinstance(t.object, ox.Literal):
                 # The store keeps literals in canonical form ("615.0" as 615): compare as the file wrote them.
                 premises[graph] = [p for p in self._section(graph, self.records[graph]["dump"])
                                    if t.subject in (p.subject, p.object)]
             if t in self.engine.consequences(premises[graph]):
-                return [graph]  # the earliest
-        return []
+                if any(p.subject == t.subject for p in premises[graph]):
+                    return graph, True
+                entailed_elsewhere = True
+        return None, entailed_elsewhere
 
     def _section(self, iri: str, section: list[int]) -> list[ox.Triple]:
         if iri not in self._sections:
@@ -360,6 +381,8 @@ def _update_store(paths: BuildPaths, changes: list[Change], inferred: Reinferenc
         target = ox.NamedNode(INFERRED_GRAPH if owner == RESIDUAL else inferred_graph_iri(owner))
         for t in triples:
             store.remove(ox.Quad(t.subject, t.predicate, t.object, target))
+        if not inferred.inferred_of(owner) and store.contains_named_graph(target):
+            store.remove_graph(target)  # an emptied graph would still be listed; a build from nothing has none
     store.flush()
     del store  # closes RocksDB before the folder is published
 
@@ -389,9 +412,9 @@ def _write_dump(previous: BuildPaths, paths: BuildPaths, files: list[SourceFile]
     return write_patched_dump(previous.dataset, paths, pieces + inferred_pieces), counts
 
 
-def _manifest(project: Project, previous: dict, closure: str, files: list[SourceFile], sha: dict[str, str],
+def _manifest(project: Project, previous: dict, closure: str, files: list[SourceFile], states: dict[str, FileState],
               records: dict, changes: list[Change], dependencies: dict, counts: dict[str, int], offsets: dict,
-              links: StoreLinks) -> dict:
+              links: StoreLinks, checked_ns: int) -> dict:
     changed = {c.iri: c for c in changes}
     own: dict[Path, list[str]] = {}
     for f in files:
@@ -400,17 +423,16 @@ def _manifest(project: Project, previous: dict, closure: str, files: list[Source
             own[f.path] = sorted(c for c in codes if c is not None)
         else:
             own[f.path] = records[f.rel].get("plans_of", [])
-    checked_ns = time.time_ns()
     entries = []
     for f in files:
         old = records.get(f.rel, {})
         entries.append(graph_record(
             project, path=f.path, iri=f.iri, kind=f.kind, rel=f.rel,
-            triples=len(changed[f.iri].new) if f.iri in changed else old["triples"], sha256=sha[f.rel],
+            triples=len(changed[f.iri].new) if f.iri in changed else old["triples"], state=states[f.rel],
             about=None if f.kind == "ontology" else about(own, dependencies, f.path), own=own[f.path],
             depends_on=dependencies.get(f.path) if f.path in dependencies else None,
             inferred=counts.get(f.iri, 0), offsets=offsets))
     residual = counts.get(RESIDUAL, previous["inferred_graph_triples"])
-    return build_manifest(project, closure=closure, closure_used="rules", records=entries, residual=residual,
+    return build_manifest(project, closure=closure, closure_used="rules", inverse=previous["inverse_predicates"], records=entries, residual=residual,
                           offsets=offsets, names=previous["municipality_names"],
                           schema_files=[project.root / f for f in previous["schema_files"]], checked_ns=checked_ns)

@@ -51,9 +51,13 @@ def resolved_closure(closure: str, asserted_count: int) -> str:
 
 @dataclass
 class Closure:
-    """The inferred triples, each in the inferred graph of the first graph (in build order) whose triples entail
-    it; `residual` holds what no single graph entails (the schema's own entailments, and under owl-rl any
-    entailment that needs premises from two graphs). An entailment that some graph asserts is left out."""
+    """The inferred triples. One about a graph's own resources (its subject is the subject of a triple the graph
+    states) goes to that graph's inferred graph (the first such graph in build order, if several); the rest go to
+    `residual`: entailments about resources stated elsewhere (a plan's status concept typed by the range of
+    jpp:planStatus, a measure cited from another file), the schema's own entailments, and under owl-rl any
+    entailment needing premises from two graphs. So the inferred graph of a file says something only about that
+    file's resources, and a question about one municipality, run on its files' graphs (kg.scoping) plus the
+    residual, sees every inferred triple about what its files state. An entailment some graph asserts is left out."""
 
     kind: str  # the closure used: "owl-rl", "rules", "rdfs" or "none"
     by_graph: dict[str, list[ox.Triple]]
@@ -77,14 +81,22 @@ def closure_by_graph(graphs: list[tuple[str, list[ox.Triple]]], *, closure: str 
     # Under owl-rl and rdfs owlrl decides what is entailed; the rules only say which graph entails it.
     entailed = None if kind == "rules" else set(_owlrl_closure(asserted, kind))
     owner: set = set()
+    elsewhere: set = set()  # entailed by a graph, but about resources it does not state anything about
     by_graph: dict[str, list[ox.Triple]] = {}
     for iri, triples in graphs:
-        mine = [t for t in engine.consequences(triples)
-                if t not in known and t not in owner and (entailed is None or t in entailed) and _informative_ox(t)]
+        subjects = {t.subject for t in triples}
+        mine = []
+        for t in engine.consequences(triples):
+            if t in known or t in owner or not (entailed is None or t in entailed) or not _informative_ox(t):
+                continue
+            if t.subject in subjects:
+                mine.append(t)
+            else:
+                elsewhere.add(t)
         owner.update(mine)
         if mine:
             by_graph[iri] = sorted(mine, key=triple_order)
-    rest = engine.schema_entailments() if entailed is None else entailed
+    rest = (engine.schema_entailments() | elsewhere) if entailed is None else entailed
     residual = sorted((t for t in rest if t not in known and t not in owner and _informative_ox(t)), key=triple_order)
     return Closure(kind, by_graph, residual)
 

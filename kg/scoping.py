@@ -105,9 +105,13 @@ class GraphContents:
         self._known: dict[tuple[str, str, str], bool] = {}
 
     def holds_any(self, graph: str, terms: set[str]) -> bool:
-        typed = RDF_TYPE in terms
-        return any(self._holds(graph, "predicate", term) or (typed and self._holds(graph, "type", term))
-                   for term in sorted(terms))
+        """Whether the graph holds a triple whose predicate is one of the terms, or, when the terms include
+        rdf:type, a resource of a class among them (a scoped question's `a` patterns name their class, so a graph
+        with other types only cannot match them)."""
+        predicates = sorted(terms - {RDF_TYPE})
+        classes = sorted(terms) if RDF_TYPE in terms else []
+        return (any(self._holds(graph, "predicate", term) for term in predicates)
+                or any(self._holds(graph, "type", term) for term in classes))
 
     def _holds(self, graph: str, position: str, term: str) -> bool:
         key = (graph, position, term)

@@ -60,7 +60,8 @@ def new_build_folder(project: Project) -> BuildPaths:
     for stale in builds.glob(f"*{PARTIAL_SUFFIX}"):
         shutil.rmtree(stale, ignore_errors=True)
     # Microseconds too: a rebuild can follow the previous build within the same second.
-    name = time.strftime("%Y%m%dT%H%M%S") + f"{time.time() % 1:.6f}"[1:] + f"-{os.getpid()}{PARTIAL_SUFFIX}"
+    now = time.time()  # read once: the seconds and their fraction must agree
+    name = time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f"{now % 1:.6f}"[1:] + f"-{os.getpid()}{PARTIAL_SUFFIX}"
     folder = builds / name
     folder.mkdir()
     return BuildPaths(folder)
@@ -122,7 +123,10 @@ def write_patched_dump(previous: Path, paths: BuildPaths, pieces) -> dict[str, l
 def _copy_range(source: int, target: int, start: int, length: int) -> None:
     done = 0
     while done < length:
-        copied = os.copy_file_range(source, target, length - done, start + done)
+        try:
+            copied = os.copy_file_range(source, target, length - done, start + done)
+        except (AttributeError, OSError):  # not Linux, or a file system that cannot: copy through memory
+            copied = os.write(target, os.pread(source, min(length - done, 1 << 24), start + done))
         if copied == 0:
             raise OSError(f"the previous dataset dump ended {length - done} bytes early")
         done += copied

@@ -63,6 +63,7 @@ def assert_same_build(incremental: Path, scratch: Path) -> None:
     assert manifests[0] == manifests[1]
     stores = [ox.Store.read_only(str(folder / "store")) for folder in (incremental, scratch)]
     assert set(stores[0]) == set(stores[1])
+    assert set(stores[0].named_graphs()) == set(stores[1].named_graphs())  # no emptied graph left behind
 
 
 def edit(project: Project, name: str, change) -> None:
@@ -99,6 +100,21 @@ def test_an_entailed_type_stated_and_a_stated_type_left_to_entailment(nation):
     assert_same_build(*rebuilt_and_from_nothing(nation))
 
 
+def test_a_shared_entailment_moves_to_the_residual_and_back(nation):
+    """The first plan file stops stating a plan status: what the range of jpp:planStatus entails about the status
+    concept (stated in no data file) must still come from the other plans using it, and come back after."""
+    first = plan_file(nation)
+    text = (nation.data_dir / first).read_text(encoding="utf-8")
+    status = re.search(r"\n    jpp:planStatus ps:\w+ ;", text)
+    assert status
+    edit(nation, first, lambda t: t.replace(status.group(0), "", 1))
+    lines: list[str] = []
+    assert build(nation, closure="rules", progress=lines.append).rebuilt_files == 1, lines
+    assert_same_build(*rebuilt_and_from_nothing(nation))
+    edit(nation, first, lambda t: t if status.group(0) in t else text)
+    assert_same_build(*rebuilt_and_from_nothing(nation))
+
+
 def test_a_file_removed_and_added_back(nation):
     strategy = nation.data_dir / plan_file(nation, "strategy")
     classification = nation.data_dir / "classification" / strategy.name
@@ -115,8 +131,10 @@ def test_a_change_that_breaks_a_citing_file_fails_and_leaves_the_build(nation):
     before = current_build(nation).root
     # The strategy cites measures of the comprehensive plan: a cited measure becomes a goal.
     edit(nation, plan_file(nation), lambda t: re.sub(r"(/measure-1-1>\n    a )jpp:Measure ;", r"\1jpp:Goal ;", t, count=1))
+    lines: list[str] = []
     with pytest.raises(BuildInvalid) as failed:
-        build(nation, closure="rules")
+        build(nation, closure="rules", progress=lines.append)
+    assert any(line.startswith("rebuild:") for line in lines), lines
     assert any("strategy" in "".join(issue.files) for issue in failed.value.report.issues)
     assert current_build(nation).root == before
 

@@ -113,8 +113,7 @@ class ResourceSite:
             f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && !STRSTARTS(STR(?s), "{BASE_IRI}")) }}',
             use_default_graph_as_union=True)
         pages = {}
-        for row in subjects:
-            iri = row["s"].value
+        for iri in sorted(row["s"].value for row in subjects):  # sorted, as `kg publish` lists them
             target = external_page_path(iri)
             if target is not None and view.page_of(iri) == target + ".html":
                 pages[target + ".html"] = iri
