@@ -61,8 +61,9 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja", full: bo
     # Each file's size, time and hash before it is parsed: a file saved during the build then looks changed to
     # the next one (its recorded state is older than what the store holds), never the other way round.
     checked_ns = time.time_ns()
-    states = {path: file_state(path) for path, _ in project_files(project)}
-    dataset = load_project_dataset(project, progress=say)
+    files = project_files(project)  # listed once: a file appearing mid-build waits for the next build
+    states = {path: file_state(path) for path, _ in files}
+    dataset = load_project_dataset(project, progress=say, files=files)
     say(f"closure ({closure}) over {dataset.triple_count():,} asserted triples")
     inferred = closure_by_graph([(g.iri, g.triples) for g in dataset.graphs], closure=closure)
     dependencies = data_dependencies(project, dataset)

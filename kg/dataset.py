@@ -33,10 +33,10 @@ class ProjectDataset:
         return sum(len(g.triples) for g in self.graphs)
 
 
-def load_project_dataset(project: Project, *, progress=None) -> ProjectDataset:
+def load_project_dataset(project: Project, *, progress=None, files: list[tuple[Path, str]] | None = None) -> ProjectDataset:
     """Parse every ontology, vocabulary and data file; the first syntax error stops everything."""
     dataset = ProjectDataset()
-    for path, kind in project_files(project):
+    for path, kind in files if files is not None else project_files(project):
         if progress:
             progress(f"parse {path.relative_to(project.root)}")
         parsed = parse_rdf_file(path)

@@ -6,7 +6,8 @@ kernel). What else a changed file can affect is found in the previous store rath
 
 - validation: the files whose links reach the changed file (or no longer do) get new cache keys and are
   validated again; every other file's cached result stands (kg.incremental_validation);
-- the closure: each inferred triple belongs to the first graph whose triples entail it (kg.reasoning.Closure).
+- the closure: each inferred triple belongs to the first graph whose triples entail it and state something
+  about its subject, else to graph/inferred (kg.reasoning.Closure).
   The rules have a single premise, so whatever a changed file entails is recomputed from that file alone, and a
   triple it no longer entails or no longer asserts is looked for among the premises of other graphs that
   mention its subject; a triple it now asserts leaves the inferred graph that held it;
