@@ -68,7 +68,9 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja", full: bo
     inferred = closure_by_graph([(g.iri, g.triples) for g in dataset.graphs], closure=closure)
     dependencies = data_dependencies(project, dataset)
     data_files = [g.path for g in data_graphs_of(project, dataset.graphs)]
-    report = validate_project_files(project, data_files=data_files, dependencies=dependencies, lang=lang, progress=say)
+    digests = {path: bytes.fromhex(state.sha256) for path, state in states.items()}
+    report = validate_project_files(project, data_files=data_files, dependencies=dependencies, digests=digests,
+                                    lang=lang, progress=say)
     if not report.conforms:
         raise BuildInvalid(report)
     about, names, own = municipality_index(dataset, dependencies)

@@ -94,11 +94,15 @@ def rebuild(project: Project, *, closure: str, lang: str, say) -> BuildResult | 
         changes.append(Change(path=path, iri=current[rel].iri if rel in current else records[rel]["iri"], kind=kind,
                               old=old, new=new, exists=rel in current))
     asserted = manifest["asserted_triples"] + sum(len(c.new) - len(c.old) for c in changes)
-    if any(schema_triples_of(c.old + c.new) for c in changes) or (closure == "auto" and asserted <= AUTO_RULES_THRESHOLD):
-        return None  # new class or property axioms, or small enough for owl-rl: from nothing
+    if any(schema_triples_of(c.old + c.new) for c in changes):
+        say("rebuild from nothing: a changed file states class or property axioms")
+        return None
+    if closure == "auto" and asserted <= AUTO_RULES_THRESHOLD:
+        return None  # small enough for owl-rl, which is closed whole: from nothing, in seconds
     store = ox.Store.read_only(str(previous.store))
     if _names_change(store, changes):
-        return None  # municipality codes or names are reference data: from nothing
+        say("rebuild from nothing: a municipality's code or name changed (reference data)")
+        return None
     order = {f.iri: i for i, f in enumerate(files)}
     reference = {relative(project, p) for p in project.reference_files()}
     data_paths = [f.path for f in files if f.kind != "ontology" and f.rel not in reference]

@@ -139,6 +139,18 @@ def test_a_change_that_breaks_a_citing_file_fails_and_leaves_the_build(nation):
     assert current_build(nation).root == before
 
 
+def test_shapes_following_another_link_backward_build_from_nothing(nation):
+    """Which files a file's validation depends on follows the shapes' inverse paths: a new one rebuilds all."""
+    shapes = nation.shape_files()[0]
+    shapes.write_text(shapes.read_text(encoding="utf-8") + """
+<urn:test:shape> a sh:NodeShape ; sh:targetClass jpp:Municipality ;
+    sh:property [ sh:path [ sh:inversePath jpp:municipality ] ; sh:minCount 0 ] .
+""", encoding="utf-8")
+    lines: list[str] = []
+    assert build(nation, closure="rules", progress=lines.append).rebuilt_files is None
+    assert "rebuild from nothing: the shapes follow other links backward" in lines
+
+
 def test_the_ontology_changed_builds_from_nothing(nation):
     ontology = nation.ontology_files()[0]
     ontology.write_text(ontology.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
