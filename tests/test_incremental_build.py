@@ -151,6 +151,19 @@ def test_shapes_following_another_link_backward_build_from_nothing(nation):
     assert "rebuild from nothing: the shapes follow other links backward" in lines
 
 
+def test_a_syntax_error_in_a_changed_file_names_its_line_and_leaves_the_build(nation):
+    from kg.errors import RdfSyntaxError
+
+    before = current_build(nation).root
+    name = plan_file(nation)
+    edit(nation, name, lambda t: t.replace("    a jpp:ComprehensivePlan ;", "    a jpp:ComprehensivePlan ;;; <", 1))
+    with pytest.raises(RdfSyntaxError) as failed:
+        build(nation, closure="rules")
+    assert name in str(failed.value) and re.search(r":\d+", str(failed.value)), str(failed.value)
+    assert current_build(nation).root == before
+    assert not list((nation.build_dir / "builds").glob("*.partial"))  # nothing half-written either
+
+
 def test_the_ontology_changed_builds_from_nothing(nation):
     ontology = nation.ontology_files()[0]
     ontology.write_text(ontology.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
