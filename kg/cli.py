@@ -130,7 +130,10 @@ def _query(args, project) -> int:
         given[name.strip()] = value
     bindings = bind_parameters(specs, given, defaults)
     if args.endpoint:
+        from .municipality_param import codes_at_endpoint, resolve_scope
         from .querying import run_remote
+        if named is not None and named.scope:  # a name becomes the codes the query matches, asked of the endpoint
+            bindings = resolve_scope(named, bindings, codes_at_endpoint(args.endpoint, timeout=args.timeout))
         result = run_remote(args.endpoint, text, bindings=bindings, timeout=args.timeout, allow_network=args.allow_network)
     else:
         from .querying import run_local

@@ -101,9 +101,10 @@ def _from_oxigraph(form: str, answer) -> QueryResult:
     return QueryResult(form=form, triples=list(answer))
 
 
-def bound_query_text(query: str, bindings: dict[str, Term] | None) -> str:
-    """The query with its parameters as a VALUES block opening the WHERE group."""
-    return with_values_block(query, {name: serialize_term(term) for name, term in (bindings or {}).items()})
+def bound_query_text(query: str, bindings: dict[str, Term | list[Term]] | None) -> str:
+    """The query with its parameters as a VALUES block opening the WHERE group (a list of terms: one row each)."""
+    return with_values_block(query, {name: [serialize_term(t) for t in term] if isinstance(term, list)
+                                     else serialize_term(term) for name, term in (bindings or {}).items()})
 
 
 def run_remote(endpoint: str, query: str, *, bindings: dict[str, Term] | None = None, timeout: float = 60.0,

@@ -1,8 +1,10 @@
 """Questions about one municipality, evaluated on that municipality's graphs.
 
-Oxigraph as packaged for Python joins by hashing both sides, each evaluated on its own (the lateral joins that
-would let it start from one municipality's plans are a build feature the wheels leave out), so a question about
-one municipality costs time in proportion to the whole graph: at national scale, every plan tree. A named query
+Oxigraph as packaged for Python evaluates an OPTIONAL, UNION or subquery on its own and joins it by hashing (the
+lateral joins that would let it start from one municipality's plans are a build feature the wheels leave out), so
+a question about one municipality costs time in proportion to the whole graph: at national scale, every plan tree.
+(Triple patterns of one group are joined by looking each row up, one index seek per graph of the default graph:
+hence the few graphs below, and the municipality given as a code, kg.municipality_param.) A named query
 that declares `#+ scope: <parameter>` is run with FROM clauses naming the graphs that can hold its answer: the
 municipality's own plan and classification files, the reference data, the ontology and vocabularies, any data
 file about no municipality in particular, the inferred graphs of those files and the residual inferred graph.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .municipality_param import codes_in_manifest, codes_in_store, resolve_scope, scope_variable
 from .sparql_text import significant, tokenize, uses_from
 
 JPP = "https://w3id.org/jp-plan-kg/ontology#"
@@ -66,20 +69,23 @@ def municipality_index(dataset, dependencies: dict) -> tuple[dict[str, list[str]
     return by_graph, {name: sorted(codes) for name, codes in names.items()}, own
 
 
-def scope_graphs(manifest: dict, value: str, *, contents: GraphContents | None = None,
+def scope_graphs(manifest: dict, value: str | list[str], *, contents: GraphContents | None = None,
                  terms: set[str] | None = None) -> list[str] | None:
-    """The graphs a question about the municipality `value` (name or code) needs; None when the build does not
-    say (built before scoping existed) or the value names no municipality (then the query runs unscoped and
-    finds nothing, as it would anyway).
+    """The graphs a question about the municipality `value` (name or code, or several codes) needs; None when
+    the build does not say (built before scoping existed). A value naming no municipality gets the shared graphs
+    only: the question finds nothing there, as on the whole graph, but fast (a stranger's name in the API must
+    not cost a national scan).
 
-    With `contents` and the query's `terms` (named_terms), the graphs shared by every scope (ontology, reference
-    data, files about no municipality, their inferred graphs) that hold none of the terms as a predicate or a
-    type are left out: they cannot match any triple pattern, and each graph in a FROM clause costs the on-disk
-    store a few milliseconds per pattern."""
+    With `contents` and the query's `terms` (named_terms), the graphs that hold none of the terms as a predicate
+    or a type are left out, the municipality's own as well as those shared by every scope (ontology, reference
+    data, files about no municipality, their inferred graphs): they cannot match any triple pattern, and each
+    graph in a FROM clause costs the on-disk store an index seek per row looked up (about 3 ms per graph for a
+    plan tree at national scale)."""
     names = manifest.get("municipality_names")
-    if names is None or value not in names:
+    values = [value] if isinstance(value, str) else value
+    if names is None:
         return None
-    wanted = set(names[value])
+    wanted = {code for v in values for code in names.get(v, ())}
     own, shared = [], []
     for graph in manifest.get("graphs", []):
         codes = graph.get("municipalities")
@@ -92,8 +98,9 @@ def scope_graphs(manifest: dict, value: str, *, contents: GraphContents | None =
     inferred = [g["inferred"]["iri"] for g in own + shared if g.get("inferred")] + [manifest["inferred_graph"]]
     if contents is None or terms is None:
         return graphs + inferred
-    keep = {g["iri"] for g in own} | {g["inferred"]["iri"] for g in own if g.get("inferred")}
-    return [g for g in graphs + inferred if g in keep or contents.holds_any(g, terms)]
+    kept = [g for g in graphs + inferred if contents.holds_any(g, terms)]
+    # Nothing can match: one graph keeps the FROM clause (and the answer empty) rather than the whole store.
+    return kept or [manifest["inferred_graph"]]
 
 
 class GraphContents:
@@ -176,11 +183,12 @@ def _insert(text: str, at: int, graphs: list[str]) -> str:
 
 def scoped(manifest: dict, query, bindings: dict, contents: GraphContents | None = None) -> list[str] | None:
     """The graphs to run a named query on, or None to run it on everything (not scoped, or not resolvable)."""
-    spec = next((p for p in query.params if p.name == query.scope), None) if query.scope else None
-    if spec is None or spec.variable not in bindings or uses_from(query.text):
+    variable = scope_variable(query)
+    if variable is None or variable not in bindings or uses_from(query.text):
         return None  # a query naming its own graphs keeps them
-    value = bindings[spec.variable]
-    return scope_graphs(manifest, value.value, contents=contents, terms=named_terms(query.text))
+    value = bindings[variable]
+    values = [term.value for term in value] if isinstance(value, list) else value.value
+    return scope_graphs(manifest, values, contents=contents, terms=named_terms(query.text))
 
 
 def named_query_text(query, bindings: dict, manifest: dict | None = None, contents: GraphContents | None = None) -> str:
@@ -189,5 +197,7 @@ def named_query_text(query, bindings: dict, manifest: dict | None = None, conten
     graphs that cannot match, when `contents` can tell)."""
     from .querying import bound_query_text
 
+    by_store = codes_in_store(contents.store) if contents is not None else (lambda name: [])
+    bindings = resolve_scope(query, bindings, codes_in_manifest(manifest, by_store))
     graphs = scoped(manifest, query, bindings, contents) if manifest else None
     return bound_query_text(with_from_clauses(query.text, graphs) if graphs else query.text, bindings)

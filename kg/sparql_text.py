@@ -8,6 +8,8 @@ never mistaken for one.
 
 from __future__ import annotations
 
+import itertools
+
 import re
 from dataclasses import dataclass
 
@@ -103,18 +105,20 @@ def uses_from(query: str) -> bool:
     return "FROM" in words
 
 
-def with_values_block(query: str, bindings: dict[str, str]) -> str:
+def with_values_block(query: str, bindings: dict[str, str | list[str]]) -> str:
     """Return the query with `VALUES (?a ?b) { (termA termB) }` opening its WHERE group.
 
     `bindings` maps variable names to terms already serialised by kg.params (the only caller), which
-    validates and escapes every value.
+    validates and escapes every value; a list of terms gives one row per term (a name shared by two
+    municipalities stands for both codes).
     """
     if not bindings:
         return query
     position = _where_group_open(query)
     names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    choices = [value if isinstance(value, list) else [value] for value in bindings.values()]
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*choices))
+    block = f"\n  VALUES ({names}) {{ {rows} }}\n"
     return query[: position + 1] + block + query[position + 1 :]
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from kg.catalogue import catalogue, find_query
 from kg.compare import multiset_difference, plain_value, rows_as_values
+from kg.municipality_param import codes_in_store, resolve_scope
 from kg.params import bind_parameters
 from kg.querying import run_local
 
@@ -19,7 +20,8 @@ CASES = [(path, i, case) for path in sorted(GOLDEN.glob("*.json"))
 
 def run_named(project, store, name, params):
     query = find_query(project.queries_dir, name)
-    bindings = bind_parameters(list(query.params), params, query.defaults)
+    # A municipality given by name becomes its code, as kg query and the API do (kg.municipality_param).
+    bindings = resolve_scope(query, bind_parameters(list(query.params), params, query.defaults), codes_in_store(store))
     return run_local(store, query.text, bindings=bindings)
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_kg
 from kg.catalogue import catalogue
+from kg.municipality_param import codes_in_store, resolve_scope
 from kg.params import bind_parameters
 from kg.project import default_project
 from kg.querying import bound_query_text, run_local
@@ -32,7 +34,9 @@ def same_answers_scoped_and_not(project, values: list[str]) -> int:
             bindings = bind_parameters(list(query.params), {query.scope: value}, query.defaults)
             scoped_text = named_query_text(query, bindings, manifest, contents)
             assert "\nFROM <" in scoped_text
-            whole = run_local(store, bound_query_text(query.text, bindings)).rows
+            # The name looked up in the store, not the manifest the scoped text used.
+            whole_text = bound_query_text(query.text, resolve_scope(query, bindings, codes_in_store(store)))
+            whole = run_local(store, whole_text).rows
             assert run_local(store, scoped_text).rows == whole, (query.name, value)
             compared += bool(whole)
     return compared
@@ -64,7 +68,27 @@ def test_a_scope_names_the_municipalitys_files_and_what_every_question_may_need(
             "data/ttl/municipalities.ttl", "data/ttl/sources.ttl", "ontology/jp-plan.ttl",
             manifest["inferred_graph"]} <= chosen
     assert not any("nishitokyo" in f or "atsugi" in f for f in chosen)
-    assert scope_graphs(manifest, "no such town") is None
+    # A name no municipality has: the shared graphs only (the answer is empty anyway), never the whole store.
+    unknown = {files.get(g, g) for g in scope_graphs(manifest, "no such town")}
+    assert "data/ttl/municipalities.ttl" in unknown and not any("-ome-" in f for f in unknown)
+
+
+def test_a_name_becomes_the_codes_the_question_matches(built):
+    store, manifest = open_store(built), read_manifest(built)
+    query = next(q for q in SCOPED if q.name == "04-plan-tree")
+    by_name = bind_parameters(list(query.params), {"municipality": "青梅市"}, query.defaults)
+    by_code = bind_parameters(list(query.params), {"municipality": "１３２０５５"}, query.defaults)  # full-width
+    assert resolve_scope(query, by_name, codes_in_store(store))["_municipality"] == [ox.Literal("132055")]
+    assert resolve_scope(query, by_code, codes_in_store(store))["_municipality"] == ox.Literal("132055")
+    assert named_query_text(query, by_name, manifest, GraphContents(store)) == \
+        named_query_text(query, by_code, manifest, GraphContents(store))
+    # A name two municipalities share asks about both: one VALUES row per code.
+    shared = resolve_scope(query, by_name, lambda name: ["012025", "132055"])
+    assert 'VALUES (?_municipality) { ("012025") ("132055") }' in bound_query_text(query.text, shared)
+    # A value that is no municipality's name stays as given, and finds nothing, quickly (shared graphs only).
+    stranger = bind_parameters(list(query.params), {"municipality": "no such town"}, query.defaults)
+    assert resolve_scope(query, stranger, codes_in_store(store)) == stranger
+    assert run_local(store, named_query_text(query, stranger, manifest, GraphContents(store))).rows == []
 
 
 def test_from_clauses_go_before_the_where_clause_only():

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import CHROMIUM, ROOT, require
 from kg.catalogue import catalogue
+from kg.municipality_param import codes_in_store, resolve_scope
 from kg.params import bind_parameters
 from kg.querying import run_local
 from serve_session import session_server
@@ -28,7 +29,8 @@ def page(request, built, tmp_path_factory):
 
 def _expected(store, built, name: str):
     query = next(q for q in catalogue(built.queries_dir) if q.name == name)
-    return run_local(store, query.text, bindings=bind_parameters(list(query.params), {}, query.defaults))
+    bindings = resolve_scope(query, bind_parameters(list(query.params), {}, query.defaults), codes_in_store(store))
+    return run_local(store, query.text, bindings=bindings)
 
 
 def test_query_page_runs_an_example_and_shows_its_rows(page, request, built, store, tmp_path_factory):

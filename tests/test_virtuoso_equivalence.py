@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, run_kg
 from kg.catalogue import catalogue, find_query
 from kg.compare import multiset_difference, rows_as_values
+from kg.municipality_param import codes_at_endpoint, codes_in_store, resolve_scope
 from kg.params import bind_parameters
 from kg.push import graphs_of_build, push_graphs
 from kg.querying import run_local, run_remote
@@ -60,7 +61,8 @@ def test_server_holds_each_graph_of_the_build(built, endpoint):
 def test_question_answers_as_locally(built, store, endpoint, name, index, case):
     query = find_query(built.queries_dir, name)
     bindings = bind_parameters(list(query.params), case.get("params", {}), query.defaults)
-    local = run_local(store, query.text, bindings=bindings)
+    local = run_local(store, query.text, bindings=resolve_scope(query, bindings, codes_in_store(store)))
+    bindings = resolve_scope(query, bindings, codes_at_endpoint(endpoint, timeout=60))
     remote = run_remote(endpoint, query.text, bindings=bindings)
 
     assert remote.variables == local.variables
