@@ -284,10 +284,15 @@ class NationalRun:
         if importlib.util.find_spec("kg.cli_serve") is None:
             self.results["server"] = {"ok": False, "note": "kg serve is not in this checkout"}
             return
-        self.say(f"[{self.size}] kg serve + load generator ({self.args.server_requests} requests, "
-                 f"{self.args.server_concurrency} threads, loopback)")
+        self.results["server"] = self._serve_and_load(in_memory=False)
+        # The same calls on kg serve --in-memory: workers answering from the dump loaded in memory.
+        self.results["server_memory"] = self._serve_and_load(in_memory=True)
+
+    def _serve_and_load(self, *, in_memory: bool) -> dict:
+        self.say(f"[{self.size}] kg serve{' --in-memory' if in_memory else ''} + load generator "
+                 f"({self.args.server_requests} requests, {self.args.server_concurrency} threads, loopback)")
         # One load generator is one client: the server's per-client limits (meant for the public) are turned off.
-        options = ["--port", "0", "--rate", "0", "--client-queries", "0"]
+        options = ["--port", "0", "--rate", "0", "--client-queries", "0"] + (["--in-memory"] if in_memory else [])
         if self.args.server_workers:
             options += ["--workers", str(self.args.server_workers)]
         process = subprocess.Popen(KG + ["--root", str(self.root), "serve"] + options, cwd=ROOT,
@@ -311,9 +316,10 @@ class NationalRun:
             # municipality was asked.
             cold = min(self.args.server_requests, len(api))
             result["api"] = self._load("api", api, cold)
-            warm = api[:max(1, min(result["api"].get("answered") or 0, 500))]
-            self._load("api_warm", warm, len(warm))
-            result["api_cached"] = self._load("api_cached", warm, self.args.server_requests)
+            if not in_memory:  # the answer cache is the same whatever the workers read from
+                warm = api[:max(1, min(result["api"].get("answered") or 0, 500))]
+                self._load("api_warm", warm, len(warm))
+                result["api_cached"] = self._load("api_cached", warm, self.args.server_requests)
             result["sparql"] = self._load("sparql", sparql, self.args.server_requests)
             result["server_peak_rss"] = sampler.peak
         except RuntimeError as exc:
@@ -321,7 +327,7 @@ class NationalRun:
         finally:
             sampler.stop()
             _stop(process)
-        self.results["server"] = result
+        return result
 
 
     def _load(self, name: str, urls: list[str], requests: int) -> dict:

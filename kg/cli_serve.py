@@ -35,6 +35,10 @@ def register(subparsers) -> None:
         shown = f"{default:g}" if kind is float else str(default)
         p.add_argument("--" + option.replace("_", "-"), type=kind,
                        help=f"{text} (default {shown}, or ${ENVIRONMENT[option]})")
+    p.add_argument("--in-memory", action="store_true",
+                   help="each query worker loads the build's dump into memory at start and answers from there: "
+                        "2-8x faster queries for a slower start and more memory (about 1 GiB per worker for "
+                        "all 1,741 municipalities)")
     p.set_defaults(run=_serve)
 
 
@@ -66,8 +70,11 @@ def _serve(args, project) -> int:
           f"API /api/queries · /health)\n"
           f"kg serve: limits: {limits.timeout:g} s per query, {limits.max_rows:,} rows, {limits.max_bytes:,} bytes "
           f"per answer, {limits.workers} worker(s), " + (f"{limits.rate:g} requests/s per client (bursts of "
-          f"{limits.burst})" if limits.rate else "no rate limit") + "; Ctrl-C stops", file=sys.stderr, flush=True)
-    if not runner.run(create_app(project, build=build, limits=limits), listener, limits=limits):
+          f"{limits.burst})" if limits.rate else "no rate limit")
+          + ("; workers load the build into memory first" if args.in_memory else "") + "; Ctrl-C stops",
+          file=sys.stderr, flush=True)
+    if not runner.run(create_app(project, build=build, limits=limits, in_memory=args.in_memory), listener,
+                      limits=limits):
         print("kg: the server did not start (see the messages above)", file=sys.stderr)
         return EXIT_COULD_NOT_RUN
     return EXIT_OK

@@ -28,7 +28,7 @@ from kg.serve.limits import ServerLimits, server_limits
 from kg.serve.result_formats import SOLUTION_FORMATS
 from kg.serve.worker_process import QueryJob, run_job
 from kg.store import current_build, read_manifest
-from serve_session import MAX_ROWS, TIMEOUT_SECONDS, free_port, session_server, start_server
+from serve_session import MAX_ROWS, TIMEOUT_SECONDS, free_port, session_server, start_server, stop_server
 
 ID = "https://w3id.org/jp-plan-kg/id/"
 OME = ID + "municipality/132055"
@@ -573,3 +573,21 @@ def test_the_answer_cache_keeps_at_most_its_bytes_dropping_the_least_recently_us
     assert cache.get(("b",)) is not None and cache.get(("c",)) is None
     cache.put(("big",), CachedAnswer(b"x" * 11, "text/csv", {}))  # larger than the whole cache: not kept
     assert cache.get(("big",)) is None and cache.size <= 10
+
+
+def test_in_memory_workers_answer_as_the_on_disk_ones(client, built, tmp_path):
+    # kg serve --in-memory: the workers load the build's dump and must give the same answers, byte for byte.
+    own = start_server(built.build_dir, tmp_path, "--in-memory", "--cache-bytes", "0")
+    try:
+        with httpx.Client(base_url=own.url, timeout=30) as memory:
+            assert memory.get("/health").json()["workers"]["running"] == 2
+            for path, params in (("/sparql", {"query": MUNICIPALITIES}),
+                                 ("/api/queries/04-plan-tree", {"municipality": "青梅市"}),
+                                 ("/api/queries/12-related-measures", {"municipality": "132055", "format": "csv"}),
+                                 ("/api/queries/05-kpi-values", {"format": "csv"})):
+                on_disk, in_memory = client.get(path, params=params), memory.get(path, params=params)
+                assert on_disk.status_code == in_memory.status_code == 200, (path, in_memory.text)
+                assert in_memory.content == on_disk.content, path
+        assert "load the build into memory" in own.log_text()
+    finally:
+        stop_server(own)

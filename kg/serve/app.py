@@ -71,15 +71,16 @@ class ServerState:
         return self.build.root.name
 
 
-def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits) -> Starlette:
-    """The application for one build (the one `build/current` pointed to at start; restart to serve a newer one)."""
+def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_memory: bool = False) -> Starlette:
+    """The application for one build (the one `build/current` pointed to at start; restart to serve a newer one).
+    `in_memory`: the query workers answer from the build's dump loaded in memory (kg.serve.worker_process)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         manifest = json.loads(build.manifest.read_text(encoding="utf-8"))
         store = ox.Store.read_only(str(build.store))
         triples = len(store)
-        pool = QueryPool(str(build.store), limits)
+        pool = QueryPool(str(build.store), limits, dump_path=str(build.dataset) if in_memory else None)
         await pool.start()
         try:
             shapes = [t for path in project.shape_files() for t in parse_rdf_file(path).triples]

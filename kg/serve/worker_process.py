@@ -38,12 +38,19 @@ def plain(status: int, message: str, *, limit: str | None = None) -> WorkerAnswe
     return WorkerAnswer(status=status, body=(message.rstrip("\n") + "\n").encode("utf-8"), limit=limit)
 
 
-def worker_main(connection, store_path: str, max_rows: int, max_bytes: int) -> None:
-    """The worker process's entry point (multiprocessing target)."""
+def worker_main(connection, store_path: str, max_rows: int, max_bytes: int, dump_path: str | None = None) -> None:
+    """The worker process's entry point (multiprocessing target). With `dump_path` (kg serve --in-memory) the
+    worker loads the build's N-Quads dump into Oxigraph's in-memory store instead of reading the on-disk one:
+    the same quads, answered 2-8x faster (no RocksDB reads), for seconds at start and about 1 GiB per worker
+    at national scale."""
     _die_with_parent()
     # Ctrl-C in a terminal reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = ox.Store.read_only(store_path)
+    if dump_path:
+        store = ox.Store()
+        store.bulk_load(path=dump_path, format=ox.RdfFormat.N_QUADS)
+    else:
+        store = ox.Store.read_only(store_path)
     connection.send("ready")
     while True:
         try:

@@ -17,6 +17,7 @@ from .limits import ServerLimits
 from .worker_process import QueryJob, WorkerAnswer, plain, worker_main
 
 STARTUP_SECONDS = 60.0
+IN_MEMORY_STARTUP_SECONDS = 600.0  # loading a national dump takes ~10 s per worker; a slow disk, much more
 
 
 @dataclass(eq=False)  # each worker is itself: hashed and compared by identity
@@ -26,8 +27,9 @@ class _Worker:
 
 
 class QueryPool:
-    def __init__(self, store_path: str, limits: ServerLimits):
+    def __init__(self, store_path: str, limits: ServerLimits, *, dump_path: str | None = None):
         self.store_path = store_path
+        self.dump_path = dump_path  # set: each worker holds the dump in memory (kg serve --in-memory)
         self.limits = limits
         # spawn, not fork: the server has threads and an event loop, which a forked child must not inherit.
         self._context = multiprocessing.get_context("spawn")
@@ -100,20 +102,21 @@ class QueryPool:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=worker_main, name="kg-serve-worker", daemon=True,
-            args=(theirs, self.store_path, self.limits.max_rows, self.limits.max_bytes))
+            args=(theirs, self.store_path, self.limits.max_rows, self.limits.max_bytes, self.dump_path))
         process.start()
         theirs.close()
         return _Worker(process, ours)
 
     async def _wait_ready(self, worker: _Worker) -> None:
-        ok = await asyncio.to_thread(worker.connection.poll, STARTUP_SECONDS)
+        startup = IN_MEMORY_STARTUP_SECONDS if self.dump_path else STARTUP_SECONDS
+        ok = await asyncio.to_thread(worker.connection.poll, startup)
         try:
             message = worker.connection.recv() if ok else None
         except (EOFError, OSError):
             message = None  # it died while starting (its error is on stderr)
         if message != "ready":
             self._kill(worker)
-            raise RuntimeError(f"a query worker did not start within {STARTUP_SECONDS:g} s "
+            raise RuntimeError(f"a query worker did not start within {startup:g} s "
                                f"(exit code {worker.process.exitcode})")
         if self._closing:
             self._kill(worker)
