@@ -43,7 +43,7 @@ def check_query(query: str, *, allow_network: bool = False) -> str:
     return form
 
 
-def run_local(store: ox.Store, query: str, *, bindings: dict[str, Term] | None = None,
+def run_local(store: ox.Store, query: str, *, bindings: dict[str, Term | list[Term]] | None = None,
               allow_network: bool = False) -> QueryResult:
     form = check_query(query, allow_network=allow_network)
     # The same text as is sent to a remote endpoint, so that both answer the same query. (Oxigraph's own
@@ -107,8 +107,8 @@ def bound_query_text(query: str, bindings: dict[str, Term | list[Term]] | None) 
                                      else serialize_term(term) for name, term in (bindings or {}).items()})
 
 
-def run_remote(endpoint: str, query: str, *, bindings: dict[str, Term] | None = None, timeout: float = 60.0,
-               allow_network: bool = False) -> QueryResult:
+def run_remote(endpoint: str, query: str, *, bindings: dict[str, Term | list[Term]] | None = None,
+               timeout: float = 60.0, allow_network: bool = False) -> QueryResult:
     from .remote import sparql_select_or_graph  # SPARQLWrapper is only imported for remote work
 
     form = check_query(query, allow_network=allow_network)

@@ -91,6 +91,19 @@ def test_a_name_becomes_the_codes_the_question_matches(built):
     assert run_local(store, named_query_text(query, stranger, manifest, GraphContents(store))).rows == []
 
 
+def test_a_scoped_question_leaves_out_the_municipalitys_graphs_holding_none_of_its_terms(built):
+    store, manifest = open_store(built), read_manifest(built)
+    query = next(q for q in SCOPED if q.name == "04-plan-tree")
+    bindings = bind_parameters(list(query.params), {"municipality": "132055"}, query.defaults)
+    text = named_query_text(query, bindings, manifest, GraphContents(store))
+    named = {line[6:-1] for line in text.splitlines() if line.startswith("FROM <")}
+    strategy = next(g for g in manifest["graphs"] if g["file"] == "data/ttl/132055-ome-strategy.ttl")
+    assert strategy["iri"] in named
+    # Its inferred graph is in the municipality's scope, but holds none of a plan tree's predicates or classes.
+    assert strategy["inferred"]["iri"] in scope_graphs(manifest, "132055")
+    assert strategy["inferred"]["iri"] not in named
+
+
 def test_from_clauses_go_before_the_where_clause_only():
     text = 'SELECT ?x WHERE { ?x ?p "WHERE {" }'
     assert with_from_clauses(text, ["http://g/1"]) == 'SELECT ?x FROM <http://g/1>\nWHERE { ?x ?p "WHERE {" }'

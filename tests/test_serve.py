@@ -591,3 +591,13 @@ def test_in_memory_workers_answer_as_the_on_disk_ones(client, built, tmp_path):
         assert "load the build into memory" in own.log_text()
     finally:
         stop_server(own)
+
+
+def test_kg_query_at_an_endpoint_turns_a_name_into_the_code_first(server, built):
+    # 04 matches the code; the default (青梅市) is looked up at the endpoint before the question is sent.
+    local = run_kg("query", "04-plan-tree", "--format", "csv", build_dir=built.build_dir)
+    remote = run_kg("query", "04-plan-tree", "--format", "csv", "--endpoint", server.url + "/sparql",
+                    build_dir=built.build_dir)
+    assert local.returncode == remote.returncode == 0, remote.stderr
+    assert "第2期青梅市まち・ひと・しごと創生総合戦略" in remote.stdout
+    assert remote.stdout == local.stdout
