@@ -6,7 +6,6 @@ cannot run says why instead of stopping the others.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -22,11 +21,9 @@ from urllib.parse import quote
 
 from measure import TreeSampler, peak_rss_of, run_child
 
-from kg.catalogue import catalogue
-from kg.params import bind_parameters
 from kg.project import default_project
-from kg.scoping import GraphContents, named_query_text
-from kg.store import open_store
+from kg.query import BuiltStore, prepare
+from kg.query.catalogue import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -189,14 +186,12 @@ class NationalRun:
         """Every named query with its parameters bound for this nation, as bench/query_latency.py reads them."""
         sample = self.manifest["sample"]
         given = {"municipality": sample["municipality_code"], "resource": sample["resource"]}
-        # The text kg query and kg serve run: a question about one municipality names its graphs (kg.scoping).
-        built = json.loads((self.root / "build" / "current" / "manifest.json").read_text(encoding="utf-8"))
-        contents = GraphContents(open_store(default_project(root=self.root)))
+        # The text kg query and kg serve run (kg.query.prepare): a question about one municipality names its graphs.
+        built = BuiltStore.open(default_project(root=self.root))
         queries = []
         for query in catalogue(ROOT / "queries"):
             values = {p.name: given[p.name] for p in query.params if p.name in given}
-            bindings = bind_parameters(list(query.params), values, query.defaults)
-            queries.append({"name": query.name, "text": named_query_text(query, bindings, built, contents)})
+            queries.append({"name": query.name, "text": prepare(query, values, on=built).text})
         path = self.root / "bench-queries.json"
         path.write_text(json.dumps(queries, ensure_ascii=False, indent=1), encoding="utf-8")
         return path
@@ -248,10 +243,7 @@ class NationalRun:
         if self.args.skip_virtuoso:
             self.results["virtuoso"] = {"ok": False, "note": "skipped (--skip-virtuoso)"}
             return
-        if importlib.util.find_spec("kg.virtuoso") is None or importlib.util.find_spec("kg.cli_push") is None:
-            self.results["virtuoso"] = {"ok": False, "note": "kg.virtuoso / kg push not in this checkout"}
-            return
-        from kg.virtuoso import available, start_virtuoso, stop_virtuoso
+        from kg.remote.virtuoso import available, start_virtuoso, stop_virtuoso
 
         if not available():
             self.results["virtuoso"] = {"ok": False, "note": "virtuoso-t / isql-vt not installed (apt-get install virtuoso-opensource)"}
@@ -280,9 +272,6 @@ class NationalRun:
     def server_load(self) -> None:
         if self.args.skip_server:
             self.results["server"] = {"ok": False, "note": "skipped (--skip-server)"}
-            return
-        if importlib.util.find_spec("kg.cli_serve") is None:
-            self.results["server"] = {"ok": False, "note": "kg serve is not in this checkout"}
             return
         self.results["server"] = self._serve_and_load(in_memory=False)
         # The same calls on kg serve --in-memory: workers answering from the dump loaded in memory.

@@ -32,8 +32,8 @@ def _alarm(_signum, _frame):
 
 def oxigraph_runner(args):
     from kg.project import default_project
-    from kg.querying import run_local
-    from kg.store import open_store
+    from kg.query.local import run_local
+    from kg.build.store import open_store
 
     store = open_store(default_project(root=args.root))
     return lambda text: len(run_local(store, text).rows)
@@ -42,7 +42,7 @@ def oxigraph_runner(args):
 def oxigraph_memory_runner(args):
     import pyoxigraph as ox
 
-    from kg.querying import run_local
+    from kg.query.local import run_local
 
     # The same build's N-Quads in pyoxigraph's in-memory store: what a long-running server could hold.
     store = ox.Store()

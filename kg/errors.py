@@ -11,6 +11,7 @@ class KgError(Exception):
     """A failure the user can act on: the message says what went wrong and what to do."""
 
     exit_code = EXIT_COULD_NOT_RUN
+    report = None  # a validation report to print before the message (BuildInvalid)
 
     def __init__(self, message: str, *, hint: str | None = None):
         super().__init__(message)

@@ -6,13 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-BASE_IRI = "https://w3id.org/jp-plan-kg/"
-GRAPH_BASE = BASE_IRI + "graph/"
-INFERRED_GRAPH = GRAPH_BASE + "inferred"  # what no single file entails (kg.reasoning.Closure.residual)
+from .namespaces import GRAPH as GRAPH_BASE
+
+INFERRED_GRAPH = GRAPH_BASE + "inferred"  # what no single file entails (kg.build.reasoning.Closure.residual)
 
 
 def inferred_graph_iri(graph_iri: str) -> str:
-    """The graph holding what one file's graph entails (kg.reasoning)."""
+    """The graph holding what one file's graph entails (kg.build.reasoning)."""
     return INFERRED_GRAPH + "/" + graph_iri.removeprefix(GRAPH_BASE)
 
 
@@ -56,6 +56,10 @@ class Project:
         """What new plan data may link to without restating it: municipalities, sources, named external plans."""
         names = ("municipalities.ttl", "sources.ttl", "external-plans.ttl")
         return [self.data_dir / n for n in names if (self.data_dir / n).exists()]
+
+    def relative(self, path: Path) -> str:
+        """The file's name as the manifest records it: relative to the project root."""
+        return str(path.relative_to(self.root))
 
     def graph_iri(self, path: Path) -> str:
         """One named graph per file, named after its place in the project (stable, independent of the checkout)."""

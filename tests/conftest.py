@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.build.full import build
+from kg.build.manifest import BuildManifest, DumpSection, FileState, GraphRecord
+from kg.build.store import open_store
+from kg.namespaces import GRAPH
 from kg.project import Project, default_project
-from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -62,3 +64,15 @@ def browser_type_launch_args(browser_type_launch_args):
     """Playwright drives Debian's Chromium, never a browser it downloads (shared/TESTING.md)."""
     require(Path(CHROMIUM).is_file(), f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--disable-dev-shm-usage"]}
+
+
+def manifest_of(graphs: dict[str, int], *, inferred_graph: str = GRAPH + "test-hand-made/inferred") -> BuildManifest:
+    """The manifest of a build made by hand in a test: these graphs (IRI -> triples), and nothing inferred (an
+    empty residual graph, listed as every build lists it, under the test's own name so as not to touch the real
+    one on a shared server)."""
+    records = tuple(GraphRecord(iri=iri, file=f"data/ttl/hand-made-{i}.ttl", kind="data", triples=count,
+                                state=FileState("0" * 64, 0, 0), dump=DumpSection(0, 0))
+                    for i, (iri, count) in enumerate(graphs.items()))
+    return BuildManifest(built="2026-01-01T00:00:00+0000", files_checked_ns=0, closure="none", closure_used="none",
+                         graphs=records, inferred_graph_triples=0, inferred_graph_dump=DumpSection(0, 0),
+                         schema_files=(), inverse_predicates=(), inferred_graph=inferred_graph)

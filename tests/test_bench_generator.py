@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_kg
-from kg.catalogue import catalogue
-from kg.rdf_files import parse_rdf_file
+from kg.query.catalogue import catalogue
+from kg.rdf.files import parse_rdf_file
 
 GENERATOR = ROOT / "bench" / "national.py"
 JPP = "https://w3id.org/jp-plan-kg/ontology#"

@@ -23,14 +23,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, run_kg
+from conftest import ROOT, manifest_of, run_kg
 from hardening_support import no_traceback
-from kg.graph_store import GraphStoreClient
+from kg.remote.graph_store import GraphStoreClient
 from kg.intake.export import export_plan
 from kg.project import GRAPH_BASE, Project
-from kg.querying import run_remote
-from kg.rdf_files import parse_rdf_file
-from kg.store import new_build_folder, publish, write_dataset_dump
+from kg.query.remote import run_remote
+from kg.rdf.files import parse_rdf_file
+from kg.build.store import new_build_folder, publish
+from kg.build.dump import write_dataset_dump
 from virtuoso_session import dba_credentials, session_virtuoso
 
 KG = [sys.executable, "-m", "kg"]
@@ -172,7 +173,7 @@ def versioned_build(build_dir: Path, version: str) -> None:
                      ox.Literal(f"{version} value {i} of a graph pushed whole or not at all"), ox.NamedNode(graph))
              for graph in GRAPHS for i in range(TRIPLES_PER_GRAPH)]
     write_dataset_dump(paths, quads)
-    publish(project, paths, {"graphs": [{"iri": g, "triples": TRIPLES_PER_GRAPH} for g in GRAPHS]})
+    publish(project, paths, manifest_of(dict.fromkeys(GRAPHS, TRIPLES_PER_GRAPH)))
 
 
 class CuttingProxy:

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import ROOT, run_kg
 from hardening_support import RecordingListener, no_traceback
-from kg.rdf_files import MAX_FILE_BYTES, MAX_NESTING
+from kg.rdf.files import MAX_FILE_BYTES, MAX_NESTING
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SECRET = "secret-7f3a9c-never-to-be-read"
@@ -279,7 +279,7 @@ def test_shape_patterns_are_fast_on_adversarial_values(tmp_path):
 
 
 def test_integers_decimals_and_booleans_are_checked_by_their_xsd_lexical_rules():
-    from kg.literal_checks import ill_typed
+    from kg.validation.literals import ill_typed
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
 

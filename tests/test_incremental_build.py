@@ -1,5 +1,5 @@
 """A rebuild that reuses the previous build writes exactly what a build from nothing writes for the same files:
-the same dump byte for byte, the same quads in every graph, the same manifest (tests for kg.incremental_build)."""
+the same dump byte for byte, the same quads in every graph, the same manifest (tests for kg.build.incremental)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT
-from kg.build import BuildInvalid, build
+from kg.build.result import BuildInvalid
+from kg.build.full import build
 from kg.project import Project
-from kg.store import current_build
+from kg.build.store import current_build
 
 CODE = "012017"
 

@@ -21,8 +21,8 @@ from kg.intake.ingest import ingest
 from kg.intake.layout import SHEETS
 from kg.intake.template import build_workbook
 from kg.intake.vocabulary import load_vocabulary, vocabulary_from_triples
-from kg.rdf_files import parse_rdf_file
-from kg.terms import rdflib_graph
+from kg.rdf.files import parse_rdf_file
+from kg.rdf.terms import rdflib_graph
 
 SEEDS = {
     "132055-ome-strategy": "id:plan/132055/strategy-2",

@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import QueryError
-from kg.params import ParamSpec, bind_parameters, param_spec, to_term
-from kg.sparql_text import forbidden_keywords, query_form, with_values_block
+from kg.query.params import ParamSpec, bind_parameters, param_spec, to_term
+from kg.query.text import forbidden_keywords, query_form, with_values_block
 
 
 def test_param_names_and_types():

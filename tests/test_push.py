@@ -15,14 +15,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, run_kg
+from conftest import ROOT, manifest_of, run_kg
 from kg.errors import KgError
-from kg.graph_store import GraphStoreClient, GraphStoreError
-from kg.http_auth import Credentials, credentials_from_environment_or_prompt, is_loopback
+from kg.remote.graph_store import GraphStoreClient, GraphStoreError
+from kg.remote.auth import Credentials, credentials_from_environment_or_prompt, is_loopback
 from kg.project import GRAPH_BASE, Project
-from kg.push import GraphUpload, PushError, graphs_of_build, push_graphs
-from kg.querying import run_remote
-from kg.store import current_build, new_build_folder, publish, read_manifest, write_dataset_dump
+from kg.remote.push import GraphUpload, PushError, graphs_of_build, push_graphs
+from kg.query.remote import run_remote
+from kg.build.store import current_build, new_build_folder, publish, read_manifest
+from kg.build.dump import write_dataset_dump
 from virtuoso_session import dba_credentials, push_environment, session_virtuoso
 
 EX = "https://example.org/push-test/"
@@ -45,7 +46,7 @@ def make_build(build_dir: Path, graphs: dict[str, list[ox.Triple]]) -> Path:
     paths = new_build_folder(project)
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(iri)) for iri, ts in graphs.items() for t in ts]
     write_dataset_dump(paths, quads)
-    publish(project, paths, {"graphs": [{"iri": iri, "triples": len(ts)} for iri, ts in graphs.items()]})
+    publish(project, paths, manifest_of({iri: len(ts) for iri, ts in graphs.items()}))
     return build_dir
 
 
@@ -71,8 +72,9 @@ def test_push_replaces_each_graph_and_a_repeat_changes_nothing(virtuoso, tmp_pat
                                             GRAPH_C: [triple("s6", "六")]})
     done = run_kg("push", "--endpoint", virtuoso.graph_store_endpoint, build_dir=first)
     assert done.returncode == 0, done.stderr
-    assert "3 graph(s) replaced, 6 triples" in done.stdout
-    assert "[1/3] graph:test-push/a  3 triples" in done.stderr and "→ 201" in done.stderr
+    # The build lists its (empty) residual inferred graph too, which is deleted on the server.
+    assert "3 graph(s) replaced, 1 deleted, 6 triples" in done.stdout
+    assert "[1/4] graph:test-push/a  3 triples" in done.stderr and "→ 201" in done.stderr
     assert graph_sizes(virtuoso) == {GRAPH_A: 3, GRAPH_B: 2, GRAPH_C: 1}
 
     again = run_kg("push", "--endpoint", virtuoso.graph_store_endpoint, "--quiet", build_dir=first)
@@ -84,7 +86,7 @@ def test_push_replaces_each_graph_and_a_repeat_changes_nothing(virtuoso, tmp_pat
     done = run_kg("push", "--endpoint", virtuoso.graph_store_endpoint, "--prune", virtuoso.sparql_endpoint,
                   build_dir=second)
     assert done.returncode == 0, done.stderr
-    assert "1 graph(s) replaced, 2 deleted" in done.stdout
+    assert "1 graph(s) replaced, 3 deleted" in done.stdout
     assert f"deleted <{GRAPH_C}>" in done.stderr
     assert graph_sizes(virtuoso) == {GRAPH_A: 2}
     values = run_remote(virtuoso.sparql_endpoint, f"SELECT ?s ?v WHERE {{ GRAPH <{GRAPH_A}> {{ ?s ?p ?v }} }}")
@@ -156,7 +158,7 @@ def test_blank_node_shared_by_two_graphs_is_refused(tmp_path):
     project = Project(root=ROOT, build_dir=tmp_path)
     paths = new_build_folder(project)
     write_dataset_dump(paths, quads)
-    publish(project, paths, {"graphs": []})
+    publish(project, paths, manifest_of({}))
     with pytest.raises(KgError, match="blank node"):
         graphs_of_build(current_build(project), read_manifest(project))
 

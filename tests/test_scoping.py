@@ -1,4 +1,4 @@
-"""Questions about one municipality run on that municipality's graphs (kg.scoping) and answer exactly as they do
+"""Questions about one municipality run on that municipality's graphs (kg.query.scoping) and answer exactly as they do
 on the whole graph: on the seed data and on a generated nation, for every scoped question and municipality."""
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_kg
-from kg.catalogue import catalogue
-from kg.municipality_param import codes_in_store, resolve_scope
-from kg.params import bind_parameters
+from kg.build.store import open_store, read_manifest
+from kg.namespaces import RDF_TYPE, sparql_prefixes
 from kg.project import default_project
-from kg.querying import bound_query_text, run_local
-from kg.scoping import RDF_TYPE, GraphContents, named_query_text, named_terms, scope_graphs, with_from_clauses
-from kg.store import open_store, read_manifest
+from kg.query import BuiltStore, prepare
+from kg.query.catalogue import catalogue
+from kg.query.local import run_local
+from kg.query.municipalities import resolve_scope
+from kg.query.params import bind_parameters, bound_query_text
+from kg.query.scoping import named_terms, scope_graphs, with_from_clauses
 
 SCOPED = [q for q in catalogue(ROOT / "queries") if q.scope]
 
@@ -27,15 +29,15 @@ def test_the_questions_about_one_municipality_are_scoped():
 
 def same_answers_scoped_and_not(project, values: list[str]) -> int:
     store, manifest = open_store(project), read_manifest(project)
-    contents = GraphContents(store)
+    scoped, whole_store = BuiltStore(store, manifest=manifest), BuiltStore(store)
     compared = 0
     for query in SCOPED:
         for value in values:
-            bindings = bind_parameters(list(query.params), {query.scope: value}, query.defaults)
-            scoped_text = named_query_text(query, bindings, manifest, contents)
+            scoped_text = prepare(query, {query.scope: value}, on=scoped).text
             assert "\nFROM <" in scoped_text
-            # The name looked up in the store, not the manifest the scoped text used.
-            whole_text = bound_query_text(query.text, resolve_scope(query, bindings, codes_in_store(store)))
+            # Without the manifest: the whole store, the name looked up in the store rather than the manifest.
+            whole_text = prepare(query, {query.scope: value}, on=whole_store).text
+            assert "\nFROM <" not in whole_text
             whole = run_local(store, whole_text).rows
             assert run_local(store, scoped_text).rows == whole, (query.name, value)
             compared += bool(whole)
@@ -43,7 +45,7 @@ def same_answers_scoped_and_not(project, values: list[str]) -> int:
 
 
 def test_scoped_answers_equal_whole_graph_answers_on_the_seed_data(built):
-    names = sorted(read_manifest(built)["municipality_names"])
+    names = sorted(read_manifest(built).municipality_names)
     assert {"青梅市", "132055", "Ome City"} <= set(names)
     assert same_answers_scoped_and_not(built, names) >= 5  # the seed municipalities have answers to compare
 
@@ -54,54 +56,55 @@ def test_scoped_answers_equal_whole_graph_answers_on_a_generated_nation(tmp_path
                     "--quiet"], check=True, timeout=120)
     assert run_kg("build", "--quiet", root=out).returncode == 0
     nation = default_project(root=out)
-    names = sorted(read_manifest(nation)["municipality_names"])
+    names = sorted(read_manifest(nation).municipality_names)
     assert same_answers_scoped_and_not(nation, names) >= 8  # four municipalities, two questions, all answered
 
 
 def test_a_scope_names_the_municipalitys_files_and_what_every_question_may_need(built):
     manifest = read_manifest(built)
-    graphs = scope_graphs(manifest, "青梅市")
-    assert graphs == scope_graphs(manifest, "132055")
-    files = {g["iri"]: g["file"] for g in manifest["graphs"]}
+    assert manifest.municipality_names["青梅市"] == ("132055",)
+    graphs = scope_graphs(manifest, ["132055"])
+    files = {g.iri: g.file for g in manifest.graphs}
     chosen = {files.get(g, g) for g in graphs}
     assert {"data/ttl/132055-ome-strategy.ttl", "data/ttl/classification/132055-ome-strategy.ttl",
             "data/ttl/municipalities.ttl", "data/ttl/sources.ttl", "ontology/jp-plan.ttl",
-            manifest["inferred_graph"]} <= chosen
+            manifest.inferred_graph} <= chosen
     assert not any("nishitokyo" in f or "atsugi" in f for f in chosen)
     # A name no municipality has: the shared graphs only (the answer is empty anyway), never the whole store.
-    unknown = {files.get(g, g) for g in scope_graphs(manifest, "no such town")}
+    unknown = {files.get(g, g) for g in scope_graphs(manifest, ["no such town"])}
     assert "data/ttl/municipalities.ttl" in unknown and not any("-ome-" in f for f in unknown)
 
 
 def test_a_name_becomes_the_codes_the_question_matches(built):
     store, manifest = open_store(built), read_manifest(built)
+    on, by_store = BuiltStore(store, manifest=manifest), BuiltStore(store)
     query = next(q for q in SCOPED if q.name == "04-plan-tree")
     by_name = bind_parameters(list(query.params), {"municipality": "青梅市"}, query.defaults)
     by_code = bind_parameters(list(query.params), {"municipality": "１３２０５５"}, query.defaults)  # full-width
-    assert resolve_scope(query, by_name, codes_in_store(store))["_municipality"] == [ox.Literal("132055")]
-    assert resolve_scope(query, by_code, codes_in_store(store))["_municipality"] == ox.Literal("132055")
-    assert named_query_text(query, by_name, manifest, GraphContents(store)) == \
-        named_query_text(query, by_code, manifest, GraphContents(store))
+    for target in (on, by_store):  # the manifest's index and the store's labels agree
+        assert resolve_scope(query, by_name, target.codes_named)["_municipality"] == [ox.Literal("132055")]
+        assert resolve_scope(query, by_code, target.codes_named)["_municipality"] == ox.Literal("132055")
+    assert prepare(query, {"municipality": "青梅市"}, on=on).text == \
+        prepare(query, {"municipality": "１３２０５５"}, on=on).text
     # A name two municipalities share asks about both: one VALUES row per code.
     shared = resolve_scope(query, by_name, lambda name: ["012025", "132055"])
     assert 'VALUES (?_municipality) { ("012025") ("132055") }' in bound_query_text(query.text, shared)
     # A value that is no municipality's name stays as given, and finds nothing, quickly (shared graphs only).
     stranger = bind_parameters(list(query.params), {"municipality": "no such town"}, query.defaults)
-    assert resolve_scope(query, stranger, codes_in_store(store)) == stranger
-    assert run_local(store, named_query_text(query, stranger, manifest, GraphContents(store))).rows == []
+    assert resolve_scope(query, stranger, by_store.codes_named) == stranger
+    assert run_local(store, prepare(query, {"municipality": "no such town"}, on=on).text).rows == []
 
 
 def test_a_scoped_question_leaves_out_the_municipalitys_graphs_holding_none_of_its_terms(built):
     store, manifest = open_store(built), read_manifest(built)
     query = next(q for q in SCOPED if q.name == "04-plan-tree")
-    bindings = bind_parameters(list(query.params), {"municipality": "132055"}, query.defaults)
-    text = named_query_text(query, bindings, manifest, GraphContents(store))
+    text = prepare(query, {"municipality": "132055"}, on=BuiltStore(store, manifest=manifest)).text
     named = {line[6:-1] for line in text.splitlines() if line.startswith("FROM <")}
-    strategy = next(g for g in manifest["graphs"] if g["file"] == "data/ttl/132055-ome-strategy.ttl")
-    assert strategy["iri"] in named
+    strategy = next(g for g in manifest.graphs if g.file == "data/ttl/132055-ome-strategy.ttl")
+    assert strategy.iri in named
     # Its inferred graph is in the municipality's scope, but holds none of a plan tree's predicates or classes.
-    assert strategy["inferred"]["iri"] in scope_graphs(manifest, "132055")
-    assert strategy["inferred"]["iri"] not in named
+    assert strategy.inferred.iri in scope_graphs(manifest, ["132055"])
+    assert strategy.inferred.iri not in named
 
 
 def test_from_clauses_go_before_the_where_clause_only():
@@ -146,7 +149,7 @@ def _negated(path) -> bool:
 
 @pytest.mark.parametrize("query", SCOPED, ids=[q.name for q in SCOPED])
 def test_scoped_questions_name_their_predicates_and_classes(query):
-    """A scoped question runs without the shared graphs that hold none of the IRIs it names (kg.scoping): right
+    """A scoped question runs without the shared graphs that hold none of the IRIs it names (kg.query.scoping): right
     only when every triple pattern names its predicate (no variable, no negated path) and every rdf:type pattern
     its class. Checked on the parsed query, so a question edited later cannot lose answers unnoticed."""
     from rdflib.namespace import RDF
@@ -179,28 +182,28 @@ def test_named_terms_expand_prefixes_and_give_up_where_the_text_cannot_tell():
 def test_shared_graphs_that_cannot_match_are_left_out_of_a_scope(built):
     manifest, store = read_manifest(built), open_store(built)
     query = next(q for q in SCOPED if q.name == "04-plan-tree")
-    everything = scope_graphs(manifest, "青梅市")
-    pruned = scope_graphs(manifest, "青梅市", contents=GraphContents(store), terms=named_terms(query.text))
+    contents = BuiltStore(store).contents
+    everything = scope_graphs(manifest, ["132055"])
+    pruned = scope_graphs(manifest, ["132055"], contents=contents, terms=named_terms(query.text))
     assert set(pruned) < set(everything)
     # The ontology labels its terms (04 reads labels); a vocabulary of units states nothing 04 asks for.
     assert "https://w3id.org/jp-plan-kg/graph/ontology/jp-plan" in pruned
     assert "https://w3id.org/jp-plan-kg/graph/ontology/vocab/units" not in pruned
     related = next(q for q in SCOPED if q.name == "12-related-measures")
-    fewer = scope_graphs(manifest, "青梅市", contents=GraphContents(store), terms=named_terms(related.text))
+    fewer = scope_graphs(manifest, ["132055"], contents=contents, terms=named_terms(related.text))
     assert not any("/ontology/vocab/" in g for g in fewer)  # 12 reads no title: no vocabulary can match
     # The municipality's own graphs stay, whatever they hold.
-    own = [g["iri"] for g in manifest["graphs"] if "132055" in g.get("municipalities", [])]
+    own = [g.iri for g in manifest.graphs if "132055" in (g.municipalities or ())]
     assert own and set(own) <= set(pruned)
 
 
 def test_a_scope_sees_what_other_files_entail_about_shared_resources(built):
     """An entailment about a resource no file of the municipality states (a plan status concept, typed by the
     range of jpp:planStatus in every plan using it) lives in graph/inferred, which every scope has."""
-    text = """PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
-SELECT ?plan ?status WHERE { ?plan jpp:planStatus ?status ; jpp:municipality ?m . ?status a jpp:PlanStatus .
+    text = sparql_prefixes("jpp") + """SELECT ?plan ?status WHERE { ?plan jpp:planStatus ?status ; jpp:municipality ?m . ?status a jpp:PlanStatus .
   ?m jpp:localGovernmentCode "132055" } ORDER BY ?plan"""
     store, manifest = open_store(built), read_manifest(built)
     whole = run_local(store, text).rows
     assert whole  # Ome's plans have a status
-    graphs = scope_graphs(manifest, "132055", contents=GraphContents(store), terms=named_terms(text))
+    graphs = scope_graphs(manifest, ["132055"], contents=BuiltStore(store).contents, terms=named_terms(text))
     assert run_local(store, with_from_clauses(text, graphs)).rows == whole

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.querying import run_local
+from kg.query.local import run_local
 
 ID = "https://w3id.org/jp-plan-kg/id/"
 OME, AOMORI, ATSUGI = ID + "plan/132055/strategy-2", ID + "plan/022012/comprehensive-plan", ID + "plan/142123/strategy-2"

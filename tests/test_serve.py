@@ -1,7 +1,7 @@
 """`kg serve` as clients meet it: a real server process on loopback, real SPARQL and HTTP clients.
 
 One server runs for the session (tests/serve_session.py) over the session's build, with a 2 s timeout and a
-5,000-row limit. Expected answers come from the same query run on the store directly (kg.querying.run_local).
+5,000-row limit. Expected answers come from the same query run on the store directly (kg.query.local.run_local).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from conftest import run_kg
-from kg.catalogue import catalogue
-from kg.params import bind_parameters
-from kg.querying import run_local
+from kg.query.catalogue import catalogue
+from kg.query.params import bind_parameters
+from kg.query.local import run_local
 from kg.serve.limits import ServerLimits, server_limits
 from kg.serve.result_formats import SOLUTION_FORMATS
 from kg.serve.worker_process import QueryJob, run_job
-from kg.store import current_build, read_manifest
+from kg.build.store import current_build, read_manifest
 from serve_session import MAX_ROWS, TIMEOUT_SECONDS, free_port, session_server, start_server, stop_server
 
 ID = "https://w3id.org/jp-plan-kg/id/"
@@ -79,7 +79,7 @@ def test_health_names_the_build_and_counts_its_triples(client, built):
     manifest = read_manifest(built)
     assert health["store"] == "loaded"
     assert health["build"] == current_build(built).root.name
-    assert health["triples"] == manifest["asserted_triples"] + manifest["inferred_triples"]
+    assert health["triples"] == manifest.asserted_triples + manifest.inferred_triples
     assert health["workers"]["running"] == health["workers"]["configured"] == 2
     assert health["limits"]["timeout"] == TIMEOUT_SECONDS
 
@@ -95,7 +95,7 @@ def test_service_description_is_turtle_in_the_sd_vocabulary(client, server, buil
     endpoints = [t.object.value for t in graph if t.predicate.value == sd + "endpoint"]
     assert endpoints == [server.url + "/sparql"]
     names = {t.object.value for t in graph if t.predicate.value == sd + "name"}
-    assert names == {g["iri"] for g in read_manifest(built)["graphs"]}
+    assert names == {g.iri for g in read_manifest(built).graphs}
     formats = {t.object.value for t in graph if t.predicate.value == sd + "resultFormat"}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
 
@@ -217,11 +217,11 @@ def test_unknown_format_and_unacceptable_types_are_refused(client):
 
 
 def test_default_graph_uri_limits_the_dataset(client, built):
-    ome = next(g["iri"] for g in read_manifest(built)["graphs"] if g["file"].endswith("132055-ome-strategy.ttl"))
+    ome = next(g.iri for g in read_manifest(built).graphs if g.file.endswith("132055-ome-strategy.ttl"))
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     answer = client.get("/sparql", params={"query": query, "default-graph-uri": ome}, headers={"Accept": "application/json"})
     count = int(answer.json()["results"]["bindings"][0]["n"]["value"])
-    assert count == next(g["triples"] for g in read_manifest(built)["graphs"] if g["iri"] == ome)
+    assert count == next(g.triples for g in read_manifest(built).graphs if g.iri == ome)
 
 
 # -- read-only and refusals --------------------------------------------------------------------------------------
@@ -256,10 +256,10 @@ def test_from_names_only_local_graphs(client, built):
                                            "format": "json"})
     assert answer.status_code == 200 and answer.json()["results"]["bindings"] == []
     # A FROM that names a graph of the store makes it the default graph.
-    graph = next(g for g in read_manifest(built)["graphs"] if g["file"].endswith("municipalities.ttl"))
-    counted = client.get("/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) FROM <{graph['iri']}> WHERE {{ ?s ?p ?o }}",
+    graph = next(g for g in read_manifest(built).graphs if g.file.endswith("municipalities.ttl"))
+    counted = client.get("/sparql", params={"query": f"SELECT (COUNT(*) AS ?n) FROM <{graph.iri}> WHERE {{ ?s ?p ?o }}",
                                             "format": "json"})
-    assert int(counted.json()["results"]["bindings"][0]["n"]["value"]) == graph["triples"]
+    assert int(counted.json()["results"]["bindings"][0]["n"]["value"]) == graph.triples
 
 
 def test_syntax_errors_are_400_with_the_position(client):
@@ -393,7 +393,7 @@ def test_every_published_page_is_served_from_its_path(client, built):
     """The server finds a page's resource from its path (not from a list made at start-up): a page in our
     namespace, an SDG's page outside it, and paths that are not pages."""
     from kg.publish import SiteRenderer
-    from kg.store import open_store, read_manifest
+    from kg.build.store import open_store, read_manifest
 
     renderer = SiteRenderer(open_store(built), base="https://w3id.org/jp-plan-kg/", manifest=read_manifest(built))
     pages, _ = renderer.resource_iris()

@@ -8,10 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM, ROOT, require
-from kg.catalogue import catalogue
-from kg.municipality_param import codes_in_store, resolve_scope
-from kg.params import bind_parameters
-from kg.querying import run_local
+from kg.query import ask
 from serve_session import session_server
 
 pytestmark = pytest.mark.browser
@@ -28,9 +25,7 @@ def page(request, built, tmp_path_factory):
 
 
 def _expected(store, built, name: str):
-    query = next(q for q in catalogue(built.queries_dir) if q.name == name)
-    bindings = resolve_scope(query, bind_parameters(list(query.params), {}, query.defaults), codes_in_store(store))
-    return run_local(store, query.text, bindings=bindings)
+    return ask(name, store=store, project=built)
 
 
 def test_query_page_runs_an_example_and_shows_its_rows(page, request, built, store, tmp_path_factory):

@@ -1,4 +1,4 @@
-"""The set-based SHACL engine (kg.shacl) against pySHACL, the reference implementation.
+"""The set-based SHACL engine (kg.validation.shacl) against pySHACL, the reference implementation.
 
 Both engines validate the same input and must report the same results: every shape fixture, the project's
 data, a generated nation with seeded damage (deleted, retyped and redirected triples), and a small shapes graph
@@ -20,10 +20,10 @@ import pytest
 
 from conftest import ROOT
 from kg.project import default_project
-from kg.rdf_files import parse_rdf_file
-from kg.shacl import read_shapes, validate_store
-from kg.terms import rdflib_graph, to_oxigraph
-from kg.validation import validate_files, validate_triples
+from kg.rdf.files import parse_rdf_file
+from kg.validation.shacl import read_shapes, validate_store
+from kg.rdf.terms import rdflib_graph, to_oxigraph
+from kg.validation.validate import validate_files, validate_triples
 
 FIXTURES = sorted((ROOT / "tests" / "shapes").glob("*/*.ttl"))
 NUMERIC = ("integer", "decimal", "double", "float")
@@ -198,8 +198,8 @@ def test_shapes_using_a_feature_the_engine_lacks_go_to_pyshacl(tmp_path):
 
 
 def test_sparql_constraints_get_path_and_this_as_variables_only():
-    from kg.shacl.engine import _substituted
-    from kg.shacl.shapes import Path
+    from kg.validation.shacl.engine import _substituted
+    from kg.validation.shacl.shapes import Path
 
     text = _substituted('SELECT $this ?v WHERE { $this $PATH ?v FILTER(REGEX(?v, "^a$this")) }',
                         Path("predicate", term=ox.NamedNode("http://example.org/p")))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import require
-from kg import virtuoso
-from kg.http_auth import Credentials
+from kg.remote import virtuoso
+from kg.remote.auth import Credentials
 
 _SERVER = pytest.StashKey[virtuoso.VirtuosoServer]()
 _FAILED = pytest.StashKey[str]()

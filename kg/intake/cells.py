@@ -12,10 +12,7 @@ from rdflib.namespace import XSD
 
 from .ids import ID_BASE, PREFIXES, id_text, path_parent, resolve_id
 from .layout import NONE_MARK, Column, Sheet
-from .values import (
-    CellProblem, cell_text, nfkc, read_boolean, read_fiscal_year, read_integer, read_local_government_code,
-    read_page, read_year_month,
-)
+from .values import CellProblem, cell_text, nfkc, read_boolean, read_fiscal_year, read_integer, read_local_government_code, read_page, read_year_month
 from .vocabulary import ONTOLOGY, Vocabulary
 
 MUNICIPALITY = ID_BASE + "municipality/"

@@ -22,10 +22,7 @@ from ..project import GRAPH_BASE, Project, is_inferred_graph
 from .cells import Context, cell_objects, export_cell, fits, kind_label
 from .ids import curie, id_text, resolve_id
 from .indicator_values import build_values, generated_label
-from .layout import (
-    CLASSIFICATION, DATA_SHEETS, ELEMENT_SHEETS, FACTS, FIRST_DATA_ROW, JPP, NONE_MARK, OTHER_SHEET, PLAN_CLASSES,
-    PLAN_SHEET, VALUE_ROLES, Sheet,
-)
+from .layout import CLASSIFICATION, DATA_SHEETS, ELEMENT_SHEETS, FACTS, FIRST_DATA_ROW, JPP, NONE_MARK, OTHER_SHEET, PLAN_CLASSES, PLAN_SHEET, VALUE_ROLES, Sheet
 from .tables import Table
 from .values import CellProblem, read_value, read_year
 from .vocabulary import Vocabulary, load_vocabulary
@@ -79,8 +76,8 @@ def load_plan_graphs(project: Project, plan: str) -> PlanGraphs:
     """
     import pyoxigraph as ox
 
-    from ..store import current_build
-    from ..terms import to_rdflib
+    from ..build.store import current_build
+    from ..rdf.terms import to_rdflib
 
     iri = str(resolve_plan_iri(plan))
     with current_build(project).dataset.open("rb") as handle:

@@ -12,7 +12,7 @@ import re
 
 from rdflib import BNode, URIRef
 
-from ..project import BASE_IRI
+from ..namespaces import BASE_IRI
 from .values import CellProblem
 
 ID_BASE = BASE_IRI + "id/"

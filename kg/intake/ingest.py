@@ -18,10 +18,7 @@ from ..project import Project
 from .cells import Context, cell_objects, is_blank, is_none_mark, kind_label, kind_of
 from .ids import ID_BASE, PREFIXES, id_text, resolve_id
 from .indicator_values import build_values
-from .layout import (
-    CLASSIFICATION, DATA_SHEETS, ELEMENT_SHEETS, FACTS, GRAPH_WORDS, ID_SLUGS, JPP, OTHER_SHEET, PLAN_CLASSES,
-    PLAN_SHEET, Sheet, sheet_by_name,
-)
+from .layout import CLASSIFICATION, DATA_SHEETS, ELEMENT_SHEETS, FACTS, GRAPH_WORDS, ID_SLUGS, JPP, OTHER_SHEET, PLAN_CLASSES, PLAN_SHEET, Sheet, sheet_by_name
 from .messages import Problem
 from .tables import Table, UnreadableInput, read_tables
 from .values import CellProblem, cell_text, nfkc, read_integer, read_local_government_code

@@ -23,7 +23,7 @@ def turtle(graph: Graph, *, header: str) -> str:
     """Turtle as the project writes it by hand: @base id/, the usual prefixes, one block per resource in tree order."""
     import pyoxigraph as ox
 
-    from ..terms import to_oxigraph
+    from ..rdf.terms import to_oxigraph
 
     first = {str(RDF.type): 0, PREFIXES["rdfs"] + "label": 1}
 

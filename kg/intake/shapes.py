@@ -23,7 +23,7 @@ class ProjectIndex:
 
     @classmethod
     def load(cls, project: Project, *, exclude: tuple[Path, ...] = ()) -> ProjectIndex:
-        from ..rdf_files import parse_rdf_file
+        from ..rdf.files import parse_rdf_file
 
         excluded = {Path(p).resolve() for p in exclude}
         known: set[str] = set()
@@ -40,9 +40,9 @@ class ProjectIndex:
 
 
 def shape_problems(result: IngestResult, *, project: Project, index: ProjectIndex, lang: str) -> list[Problem]:
-    from ..rdf_files import parse_rdf_file
-    from ..terms import to_oxigraph
-    from ..validation import reference_triples, validate_triples
+    from ..rdf.files import parse_rdf_file
+    from ..rdf.terms import to_oxigraph
+    from ..validation.validate import reference_triples, validate_triples
 
     import pyoxigraph as ox
 

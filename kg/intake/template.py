@@ -12,9 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .layout import (
-    FIRST_DATA_ROW, INSTRUCTIONS_SHEET_NAME, LISTS_SHEET_NAME, NONE_MARK, SHEETS, Column, Sheet,
-)
+from .layout import FIRST_DATA_ROW, INSTRUCTIONS_SHEET_NAME, LISTS_SHEET_NAME, NONE_MARK, SHEETS, Column, Sheet
 from .messages import SCHEME_NAMES
 from .vocabulary import ONTOLOGY, Vocabulary
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..project import BASE_IRI, Project
-from ..rdf_files import parse_rdf_file
+from ..namespaces import BASE_IRI
+from ..project import Project
+from ..rdf.files import parse_rdf_file
 from .values import ValueWords, nfkc
 
 ONTOLOGY = BASE_IRI + "ontology#"

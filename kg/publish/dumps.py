@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..build.manifest import BuildManifest
 from .graphview import EDITORIAL, INFERRED, ONTOLOGY, SOURCE, graph_kind
 from .vocabulary import TURTLE_PREFIXES
 
@@ -106,8 +107,8 @@ def serialize(items, fmt: FileFormat) -> bytes:
     return gzip.compress(data, mtime=0) if fmt.gzip else data
 
 
-def write_dumps(store: ox.Store, site: Path, *, manifest: dict | None = None) -> DumpSet:
-    kinds_by_manifest = {g["iri"]: g.get("kind", "data") for g in (manifest or {}).get("graphs", [])}
+def write_dumps(store: ox.Store, site: Path, *, manifest: BuildManifest | None = None) -> DumpSet:
+    kinds_by_manifest = {g.iri: g.kind for g in manifest.graphs} if manifest is not None else {}
     quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
     # Only named graphs: the build puts nothing in the default graph, and a dump must not invent one.
     quads = [q for q in quads if isinstance(q.graph_name, ox.NamedNode)]

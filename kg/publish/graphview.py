@@ -13,8 +13,9 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
+from ..build.manifest import BuildManifest
 from ..project import GRAPH_BASE, is_inferred_graph
-from ..querying import bound_query_text
+from ..query.params import bound_query_text
 from . import locations
 from .vocabulary import RDF_TYPE, LABEL_PREDICATES
 
@@ -55,10 +56,10 @@ def graph_kind(graph_iri: str, manifest_kinds: dict[str, str] | None = None) -> 
 class GraphView:
     """The store as the site sees it. `manifest` (from the build) names the kind of each graph."""
 
-    def __init__(self, store: ox.Store, *, manifest: dict | None = None, extra_anchors: dict[str, set[str]] | None = None):
+    def __init__(self, store: ox.Store, *, manifest: BuildManifest | None = None,
+                 extra_anchors: dict[str, set[str]] | None = None):
         self.store = store
-        self.manifest = manifest or {}
-        self._kinds = {g["iri"]: g.get("kind", "data") for g in self.manifest.get("graphs", [])}
+        self._kinds = {g.iri: g.kind for g in manifest.graphs} if manifest is not None else {}
         # Anchors on pages that are not built from the store (the shapes page): page → ids.
         self.extra_anchors = extra_anchors or {}
         self.about = lru_cache(maxsize=4096)(self._about)

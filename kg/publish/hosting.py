@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .locations import BASE_IRI
+from ..namespaces import BASE_IRI
 
 # Request paths (below the site's base path) that are resource IRIs, not files: no dots, so never a file name.
 RESOURCE_PATTERN = r"(?:id|vocab)/[A-Za-z0-9_~/-]+|ontology|shapes"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from ..project import BASE_IRI
+from ..namespaces import BASE_IRI
 
 ONTOLOGY_IRI = BASE_IRI + "ontology"
 SHAPES_IRI = BASE_IRI + "shapes"

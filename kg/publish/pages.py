@@ -13,8 +13,7 @@ from markupsafe import Markup
 
 from . import charts, locations
 from .graphview import EDITORIAL, INFERRED, GraphView, Statement
-from .vocabulary import (BORROWED_PROPERTY_NAMES, BORROWED_TERM_NAMES, EDITORS, JPP, LEADING_PREDICATES, PARENT_BY_INCOMING,
-                         PARENT_PREDICATES, PROV, PROVENANCE_PREDICATES, RDF_TYPE, RDFS, SKOS, XSD, compact)
+from .vocabulary import BORROWED_PROPERTY_NAMES, BORROWED_TERM_NAMES, EDITORS, JPP, LEADING_PREDICATES, PARENT_BY_INCOMING, PARENT_PREDICATES, PROV, PROVENANCE_PREDICATES, RDF_TYPE, RDFS, SKOS, XSD, compact
 
 KIND_NAMES = {
     EDITORIAL: ("分類", "本プロジェクトによる分類（編集上の判断）で、文書の記載ではありません", "project's classification"),

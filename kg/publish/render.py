@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..build.manifest import BuildManifest
 from . import locations
 from .charts import render_svg, indicator_chart
 from .graphview import GraphView
@@ -24,10 +25,10 @@ class SiteRenderer:
     """Renders the pages of one site. `base` is where the site is hosted (for canonical links); every link
     between pages is relative, so the HTML is the same whatever the base."""
 
-    def __init__(self, store: ox.Store, *, base: str, manifest: dict | None = None, sparql_endpoint: str | None = None,
+    def __init__(self, store: ox.Store, *, base: str, manifest: BuildManifest | None = None, sparql_endpoint: str | None = None,
                  shapes: list[ox.Triple] | None = None):
         self.base = base if base.endswith("/") else base + "/"
-        self.manifest = manifest or {}
+        self.manifest = manifest
         self.view = GraphView(store, manifest=self.manifest)
         self.builder = PageBuilder(self.view)
         self.sparql_endpoint = locations.safe_external_href(sparql_endpoint) if sparql_endpoint else None
@@ -38,7 +39,7 @@ class SiteRenderer:
 
     def _context(self, page: str) -> dict:
         return {"root": locations.root_prefix(page), "canonical": self.base + page,
-                "sparql_endpoint": self.sparql_endpoint, "built": self.manifest.get("built", "")}
+                "sparql_endpoint": self.sparql_endpoint, "built": self.manifest.built if self.manifest else ""}
 
     # -- resources ---------------------------------------------------------------------------------------------
 
@@ -118,6 +119,6 @@ def _serialize(triples: list[ox.Triple], fmt: str) -> bytes:
     return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
 
 
-def render_resource(store: ox.Store, iri: str, *, base: str, manifest: dict | None = None) -> str | None:
+def render_resource(store: ox.Store, iri: str, *, base: str, manifest: BuildManifest | None = None) -> str | None:
     """The HTML page of one resource, rendered from the store alone (for a server); None if it has no page."""
     return SiteRenderer(store, base=base, manifest=manifest).resource_page(iri)

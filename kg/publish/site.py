@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from ..build.manifest import BuildManifest
 from ..errors import KgError
 from ..project import Project
-from ..rdf_files import parse_rdf_file
-from ..store import current_build, read_manifest
+from ..rdf.files import parse_rdf_file
+from ..build.store import current_build, read_manifest
 from . import descriptions, hosting, locations
 from .charts import is_indicator
 from .dumps import DumpSet, write_dumps
@@ -79,7 +80,7 @@ def publish_site(project: Project, *, out: Path, base_iri: str, sparql_endpoint:
     try:
         result = _write_site(project, staging, build.store, manifest, base=base, endpoint=endpoint, say=say)
         (staging / MARKER).write_text(json.dumps({"base_iri": base, "build": str(build.root.name),
-                                                  "built": manifest.get("built")}, indent=1), encoding="utf-8")
+                                                  "built": manifest.built}, indent=1), encoding="utf-8")
         _move_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -114,7 +115,7 @@ def _write(path: Path, data: str | bytes) -> None:
     path.write_bytes(data)
 
 
-def _write_site(project: Project, site: Path, store_path: Path, manifest: dict, *, base: str, endpoint: str | None,
+def _write_site(project: Project, site: Path, store_path: Path, manifest: BuildManifest, *, base: str, endpoint: str | None,
                 say: Callable[[str], None]):
     store = ox.Store.read_only(str(store_path))
     shapes = [t for f in project.shape_files() for t in parse_rdf_file(f).triples]
@@ -146,7 +147,7 @@ def _write_site(project: Project, site: Path, store_path: Path, manifest: dict, 
     triples = dumps.subset("all").triples
 
     say("VoID and DCAT")
-    modified = descriptions.xsd_datetime(manifest.get("built"))
+    modified = descriptions.xsd_datetime(manifest.built)
     issued = _ontology_created(renderer)
     examples = [i for i in iris if i.startswith(locations.BASE_IRI + "id/municipality/")][:1] + \
                [i for i in iris if i.startswith(locations.BASE_IRI + "id/plan/") and i.count("/") == 7][:1]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from importlib import metadata, resources
@@ -27,22 +26,23 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..catalogue import NamedQuery, catalogue
-from ..errors import QueryError
+from ..build.manifest import read_manifest_file
+from ..build.store import BuildPaths
+from ..errors import KgError, QueryError
+from ..namespaces import TURTLE_PREFIXES
 from ..project import Project
-from ..querying import check_query
-from ..rdf_files import parse_rdf_file
-from ..scoping import GraphContents
-from ..sparql_text import forbidden_keywords
-from ..store import BuildPaths
+from ..query.catalogue import NamedQuery, catalogue
+from ..query.formats import RDF_FORMATS
+from ..query.local import BuiltStore
+from ..query.text import check_query, forbidden_keywords
+from ..rdf.files import parse_rdf_file
 from . import named_api
+from .answer_cache import AnswerCache, CachedAnswer
 from .limits import ServerLimits
 from .query_page import render_query_page
-from .answer_cache import AnswerCache, CachedAnswer
 from .rate_limit import RateLimit, client_address
 from .request_log import RequestLog
-from .result_formats import OXIGRAPH_RDF, AnswerFormat
-from .service_description import PREFIXES as SD_PREFIXES
+from .result_formats import AnswerFormat
 from .service_description import service_description
 from .site_pages import ResourceSite, publish_static_folder
 from .sparql_protocol import ProtocolError, choose_format, parse_request, query_timeout
@@ -54,8 +54,7 @@ from .workers import QueryPool
 class ServerState:
     limits: ServerLimits
     build: BuildPaths
-    manifest: dict
-    store: ox.Store
+    built: BuiltStore  # the store, its manifest, which graphs hold which terms (kg.query)
     triples: int
     pool: QueryPool
     site: ResourceSite
@@ -63,7 +62,6 @@ class ServerState:
     query_page: str
     version: str
     answers: AnswerCache
-    contents: GraphContents  # which graphs can match a scoped question's patterns (kg.scoping)
     running: Counter = field(default_factory=Counter)  # queries running or waiting, by client address
 
     @property
@@ -77,7 +75,9 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        manifest = json.loads(build.manifest.read_text(encoding="utf-8"))
+        manifest = read_manifest_file(build.manifest)
+        if manifest is None:
+            raise KgError(f"the build in {build.root} was made by another version of kg", hint="run `kg build --full`")
         store = ox.Store.read_only(str(build.store))
         triples = len(store)
         pool = QueryPool(str(build.store), limits, dump_path=str(build.dataset) if in_memory else None)
@@ -85,12 +85,13 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_
         try:
             shapes = [t for path in project.shape_files() for t in parse_rdf_file(path).triples]
             queries = catalogue(project.queries_dir)
+            built = BuiltStore(store, manifest=manifest, project=project)
             app.state.kg = ServerState(
-                limits=limits, build=build, manifest=manifest, store=store, triples=triples, pool=pool,
+                limits=limits, build=build, built=built, triples=triples, pool=pool,
                 site=ResourceSite(store, manifest=manifest, shapes=shapes, triples=triples),
                 queries={q.name: q for q in queries},
-                query_page=render_query_page(queries, limits=limits, build_id=build.root.name),
-                version=_version(), answers=AnswerCache(limits.cache_bytes), contents=GraphContents(store))
+                query_page=render_query_page(queries, limits=limits, build_id=build.root.name, on=built),
+                version=_version(), answers=AnswerCache(limits.cache_bytes))
             yield
         finally:
             await pool.close()
@@ -142,9 +143,9 @@ async def health(request: Request) -> Response:
         "status": "ok" if ready else "no query worker running",
         "store": "loaded",
         "build": state.build_id,
-        "built": state.manifest.get("built"),
+        "built": state.built.manifest.built,
         "triples": state.triples,
-        "graphs": len(state.manifest.get("graphs", [])),
+        "graphs": len(state.built.manifest.graphs),
         "workers": {"running": ready, "configured": state.limits.workers, "restarted": state.pool.replaced},
         "limits": asdict(state.limits),
     }, status_code=200 if ready else 503)
@@ -239,8 +240,9 @@ def _service_description(request: Request, formats: tuple[str, ...]) -> Response
     state = _state(request)
     fmt: AnswerFormat = choose_format("DESCRIBE", format_params=formats, accept=request.headers.get("accept"))
     endpoint = str(request.url.replace(query=""))
-    triples = service_description(endpoint, state.manifest, timeout=state.limits.timeout, max_rows=state.limits.max_rows)
-    body = ox.serialize(triples, format=OXIGRAPH_RDF[fmt.key], prefixes=SD_PREFIXES if fmt.key == "ttl" else None)
+    triples = service_description(endpoint, state.built.manifest, timeout=state.limits.timeout,
+                                  max_rows=state.limits.max_rows)
+    body = ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=TURTLE_PREFIXES if fmt.key == "ttl" else None)
     return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
@@ -274,7 +276,7 @@ async def api_query(request: Request) -> Response:
     cached = state.answers.get(key) if state.limits.cache_bytes else None
     if cached is not None:
         return Response(cached.body, media_type=cached.media_type, headers={**cached.headers, "Kg-Cache": "hit"})
-    text = named_api.bound_text(query, params, state.manifest, state.contents)
+    text = named_api.bound_text(query, params, state.built)
     seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)
     response = await _run(request, QueryJob(text, fmt.key), seconds)
     if state.limits.cache_bytes and response.status_code == 200:

@@ -1,16 +1,15 @@
 """The question catalogue as an HTTP API: a listing, one operation per named query, and its OpenAPI description.
 
 Parameters arrive as URL parameters, are typed by the query's variable names and bound as RDF terms by
-kg.params (a VALUES block, never pasted into the query text), exactly as `kg query --param` does.
+kg.query.params (a VALUES block, never pasted into the query text), exactly as `kg query --param` does.
 """
 
 from __future__ import annotations
 
-from ..catalogue import NamedQuery
 from ..errors import QueryError
-from ..params import bind_parameters
-from ..querying import check_query
-from ..scoping import GraphContents, named_query_text
+from ..query.ask import prepare
+from ..query.catalogue import NamedQuery
+from ..query.local import BuiltStore
 from .result_formats import formats_for
 from .sparql_protocol import ProtocolError
 
@@ -37,10 +36,9 @@ def listing(queries: list[NamedQuery]) -> dict:
         for q in queries]}
 
 
-def bound_text(query: NamedQuery, params: list[tuple[str, str]], manifest: dict | None = None,
-               contents: GraphContents | None = None) -> str:
-    """The query text with its parameters bound, from the URL's parameters (`format` excepted); a question about
-    one municipality runs on that municipality's graphs (kg.scoping)."""
+def bound_text(query: NamedQuery, params: list[tuple[str, str]], built: BuiltStore) -> str:
+    """The query text with its parameters bound, from the URL's parameters (`format` and `timeout` excepted), as
+    kg.query.prepare makes it: a question about one municipality runs on that municipality's graphs."""
     given: dict[str, str] = {}
     for name, value in params:
         if name in RESERVED:
@@ -49,11 +47,9 @@ def bound_text(query: NamedQuery, params: list[tuple[str, str]], manifest: dict 
             raise ProtocolError(400, f"parameter {name} is given more than once")
         given[name] = value
     try:
-        bindings = bind_parameters(list(query.params), given, query.defaults)
-        check_query(query.text)
+        return prepare(query, given, on=built).text
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
-    return named_query_text(query, bindings, manifest, contents)
 
 
 def openapi(queries: list[NamedQuery], *, version: str) -> dict:

@@ -10,11 +10,10 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..catalogue import NamedQuery
 from ..errors import QueryError
-from ..params import bind_parameters
-from ..querying import bound_query_text
-from ..results import PREFIXES
+from ..namespaces import PREFIXES, sparql_prefixes
+from ..query.ask import Target, prepare
+from ..query.catalogue import NamedQuery
 from .limits import ServerLimits
 
 STARTER = """SELECT ?municipality ?code WHERE {
@@ -31,10 +30,11 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def example(query: NamedQuery) -> dict:
-    """A catalogue query as the page offers it: runnable as it stands, its parameters bound to their defaults."""
+def example(query: NamedQuery, *, on: Target) -> dict:
+    """A catalogue query as the page offers it: runnable as it stands, its parameters bound to their defaults as
+    kg.query.prepare binds them (a municipality's name as its code, on its graphs)."""
     try:
-        text = bound_query_text(query.text, bind_parameters(list(query.params), {}, query.defaults))
+        text = prepare(query, on=on).text
     except QueryError:
         text = query.text  # a parameter without a default: the user fills it in
     return {"name": query.name, "summary": query.summary, "text": text,
@@ -42,12 +42,11 @@ def example(query: NamedQuery) -> dict:
                            for p in query.params]}
 
 
-def render_query_page(queries: list[NamedQuery], *, limits: ServerLimits, build_id: str) -> str:
-    starter_prefixes = "\n".join(f"PREFIX {name}: <{PREFIXES[name]}>" for name in ("jpp", "rdfs"))
+def render_query_page(queries: list[NamedQuery], *, limits: ServerLimits, build_id: str, on: Target) -> str:
     return _environment().get_template("query.html").render(
-        examples=[example(q) for q in queries],
+        examples=[example(q, on=on) for q in queries],
         prefixes=PREFIXES,
-        starter=f"{starter_prefixes}\n\n{STARTER}",
+        starter=f"{sparql_prefixes('jpp', 'rdfs')}\n{STARTER}",
         limits=limits,
         build_id=build_id,
     )

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..build.manifest import BuildManifest
+from ..namespaces import DCTERMS, SD, VOID, XSD
+from ..namespaces import RDF_TYPE as RDF_TYPE_IRI
 from ..project import INFERRED_GRAPH
 from .result_formats import GRAPH_FORMATS, SOLUTION_FORMATS
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
-DCTERMS = "http://purl.org/dc/terms/"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-PREFIXES = {"sd": SD, "void": "http://rdfs.org/ns/void#", "formats": "http://www.w3.org/ns/formats/",
-            "dcterms": DCTERMS, "graph": "https://w3id.org/jp-plan-kg/graph/"}
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
+VOID_TRIPLES = ox.NamedNode(VOID + "triples")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
 
 
 def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def service_description(endpoint: str, manifest: dict, *, timeout: float, max_rows: int) -> list[ox.Triple]:
+def service_description(endpoint: str, manifest: BuildManifest, *, timeout: float, max_rows: int) -> list[ox.Triple]:
     """Triples describing the endpoint at `endpoint` and the dataset it serves (from the build's manifest)."""
     service, dataset, default_graph = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
     triples = [
@@ -45,13 +44,13 @@ def service_description(endpoint: str, manifest: dict, *, timeout: float, max_ro
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
     ]
-    for graph in manifest.get("graphs", []):
+    for graph in manifest.graphs:
         named, description = ox.BlankNode(), ox.BlankNode()
-        count = int(graph.get("triples", 0))
+        count = graph.triples
         triples += [
             ox.Triple(dataset, _sd("namedGraph"), named),
             ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
-            ox.Triple(named, _sd("name"), ox.NamedNode(graph["iri"])),
+            ox.Triple(named, _sd("name"), ox.NamedNode(graph.iri)),
             ox.Triple(named, _sd("graph"), description),
             ox.Triple(description, RDF_TYPE, _sd("Graph")),
             ox.Triple(description, VOID_TRIPLES, ox.Literal(str(count), datatype=XSD_INTEGER)),

@@ -13,7 +13,8 @@ from importlib import resources
 
 import pyoxigraph as ox
 
-from ..project import BASE_IRI
+from ..build.manifest import BuildManifest
+from ..namespaces import BASE_IRI
 from ..publish import SiteRenderer
 from ..publish.locations import EXTERNAL_FOLDER, PAGE_SPACES, external_page_path
 from .sparql_protocol import negotiate
@@ -49,7 +50,7 @@ class ResourceSite:
     """Pages of one build's store. Renderers are kept per SPARQL endpoint URL (the pages link to the endpoint
     they were served from), with their caches."""
 
-    def __init__(self, store: ox.Store, *, manifest: dict, shapes: list[ox.Triple], triples: int):
+    def __init__(self, store: ox.Store, *, manifest: BuildManifest, shapes: list[ox.Triple], triples: int):
         self.store, self.manifest, self.shapes, self.triples = store, manifest, shapes, triples
         self._renderers: dict[str, SiteRenderer] = {}
         self._lock = threading.Lock()

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..sparql_text import uses_from
-from .result_formats import AnswerTooLarge, CappedBuffer, format_by_key, write_answer
+from ..query.formats import AnswerTooLarge, CappedBuffer, write_answer
+from ..query.text import uses_from
+from .result_formats import format_by_key
 
 
 @dataclass(frozen=True)
 class QueryJob:
     text: str                       # checked already: a read-only query without SERVICE
-    format_key: str                 # a key of kg.serve.result_formats
+    format_key: str                 # a key of kg.serve.result_formats (and of kg.query.formats' writers)
     default_graphs: tuple[str, ...] = ()   # default-graph-uri: empty means the union of all graphs
     named_graphs: tuple[str, ...] = ()     # named-graph-uri: empty means all graphs of the store
 
@@ -74,7 +75,7 @@ def run_job(store: ox.Store, job: QueryJob, *, max_rows: int, max_bytes: int) ->
     out = CappedBuffer(max_bytes)
     try:
         answer = store.query(job.text, **options)
-        write_answer(answer, fmt, out, max_rows=max_rows)
+        write_answer(answer, fmt.key, out, max_rows=max_rows)
     except SyntaxError as exc:
         return plain(400, f"SPARQL syntax error: {exc}")
     except AnswerTooLarge as exc:

@@ -1,0 +1,80 @@
+"""`kg serve`: the built graph over HTTP (a read-only SPARQL endpoint, pages, a query page, a named-query API)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import fields
+
+from ..errors import EXIT_COULD_NOT_RUN, EXIT_OK, KgError
+from ..serve.limits import ENVIRONMENT, ServerLimits
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "serve", help="serve the built graph over HTTP: SPARQL endpoint, resource pages, query page, named-query API",
+        description="Serve build/current read-only on HTTP until Ctrl-C. Limits: option, else environment "
+                    "variable, else default.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    defaults = ServerLimits()
+    for option, kind, text in (
+            ("timeout", float, "seconds a query may run before it is stopped"),
+            ("max_rows", int, "rows (or triples) an answer may have"),
+            ("max_bytes", int, "bytes an answer may have"),
+            ("max_query_bytes", int, "bytes a request body (a query) may have"),
+            ("workers", int, "queries that run at once, one process each"),
+            ("rate", float, "requests per second one client may keep sending; 0 turns the rate limit off"),
+            ("burst", int, "requests one client may send at once before --rate applies"),
+            ("client_queries", int, "queries one client may have running or waiting at once; 0: no limit"),
+            ("header_timeout", float, "seconds a client has to send its request line and headers"),
+            ("body_timeout", float, "seconds a client has to send its request body"),
+            ("max_header_bytes", int, "bytes the request line and headers may have"),
+            ("cache_bytes", int, "bytes of named-query API answers kept for repeated calls (the build never "
+                                 "changes while it is served); 0 turns the cache off")):
+        default = getattr(defaults, option)
+        shown = f"{default:g}" if kind is float else str(default)
+        p.add_argument("--" + option.replace("_", "-"), type=kind,
+                       help=f"{text} (default {shown}, or ${ENVIRONMENT[option]})")
+    p.add_argument("--in-memory", action="store_true",
+                   help="each query worker loads the build's dump into memory at start and answers from there: "
+                        "2-8x faster queries for a slower start and more memory (about 1 GiB per worker for "
+                        "all 1,741 municipalities)")
+    p.set_defaults(run=_serve)
+
+
+def _serve(args, project) -> int:
+    import socket
+
+    from ..serve import runner
+    from ..serve.app import create_app
+    from ..serve.limits import server_limits
+    from ..build.store import current_build
+
+    limits = server_limits(**{spec.name: getattr(args, spec.name) for spec in fields(ServerLimits)})
+    build = current_build(project)
+    # The socket is bound here rather than by uvicorn, so that a port in use is a clear error (exit 2).
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    # IPPROTO_TCP spelled out: asyncio turns Nagle's algorithm off only on sockets that say they are TCP, and
+    # with it on, every answer waits ~40 ms for the client's delayed ACK.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((args.host, args.port))
+    except OSError as exc:
+        listener.close()
+        raise KgError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}",
+                      hint="choose another --port, or stop the program that uses it") from None
+    port = listener.getsockname()[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"kg serve: build {build.root.name} at http://{host}:{port}/  (SPARQL /sparql · query page /query · "
+          f"API /api/queries · /health)\n"
+          f"kg serve: limits: {limits.timeout:g} s per query, {limits.max_rows:,} rows, {limits.max_bytes:,} bytes "
+          f"per answer, {limits.workers} worker(s), " + (f"{limits.rate:g} requests/s per client (bursts of "
+          f"{limits.burst})" if limits.rate else "no rate limit")
+          + ("; workers load the build into memory first" if args.in_memory else "") + "; Ctrl-C stops",
+          file=sys.stderr, flush=True)
+    if not runner.run(create_app(project, build=build, limits=limits, in_memory=args.in_memory), listener,
+                      limits=limits):
+        print("kg: the server did not start (see the messages above)", file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
+    return EXIT_OK

@@ -1,0 +1,198 @@
+"""Validating a whole build file by file, reusing the results of files that did not change.
+
+A data file is validated with the ontology and vocabularies, the reference data (municipalities, sources …)
+and the other data files its links lead to: the shapes follow links forward (a strategy's citation to the
+comprehensive plan's measure, a classification's link to a goal) and backward only along the inverse paths
+they name (a value to the indicator that has it). So a file's results depend on its own content, on the files
+its links reach and on the files that link to it along those inverse paths; that is the key its results are
+cached under (build/cache/validation/), with the shapes, ontology and reference data. A rebuild after one
+municipality's file changed validates that file and the files that depend on it. Files that need validating go
+in batches to worker processes (one per core).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..project import Project
+from ..rdf.dataset import load_project_dataset
+from ..rdf.files import parse_rdf_file
+from .dependencies import data_dependencies, data_graphs_of, inverse_predicates
+from .pyshacl_engine import load_shapes
+from .report import ValidationIssue, ValidationReport
+from .validate import reachable_triples, validate_triples
+
+BATCH_TRIPLES = 60_000  # per engine run: large enough to amortise its start, small enough for memory
+CACHE_VERSION = "3"  # 3: the set-based engine; keys include the files a file's links lead to
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def environment_key(project: Project, lang: str) -> str:
+    """Everything a file is validated with: shapes, ontology and vocabularies, reference data, language."""
+    files = project.shape_files() + project.ontology_files() + project.reference_files()
+    return _digest(CACHE_VERSION.encode(), lang.encode(), *(p.read_bytes() for p in files))
+
+
+def validate_project_files(project: Project, *, data_files: list[Path] | None = None,
+                           dependencies: dict[Path, set[Path]] | None = None,
+                           digests: dict[Path, bytes] | None = None, lang: str = "ja",
+                           progress=None) -> ValidationReport:
+    """Validate the data files (default: all of the project's), each with the files it depends on (default:
+    worked out by parsing the project), reusing the cached results of every file whose key is unchanged."""
+    say = progress or (lambda _m: None)
+    cache_dir = project.build_dir / "cache" / "validation"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    env = environment_key(project, lang)
+    reference = {p.resolve() for p in project.reference_files()}
+    if data_files is None or dependencies is None:
+        dataset = load_project_dataset(project)
+        data_files = [g.path for g in data_graphs_of(project, dataset.graphs)]
+        dependencies = data_dependencies(project, dataset)
+    known = digests or {}
+    file_digest = {path: known.get(path) or hashlib.sha256(path.read_bytes()).digest() for path in data_files}
+    # The reference files are validated as one unit (they link to each other); every other file on its own.
+    units: list[tuple[tuple[Path, ...], tuple[Path, ...], str]] = []
+    if reference:
+        units.append((tuple(sorted(reference)), (), _digest(env.encode(), b"reference")))
+    for path in data_files:
+        needs = tuple(sorted(dependencies.get(path, ())))
+        units.append(((path,), needs, _digest(env.encode(), file_digest[path], *(file_digest[p] for p in needs))))
+    issues: list[ValidationIssue] = []
+    todo = []
+    for unit, needs, key in units:
+        cached = _read_cached(cache_dir / f"{key}.json")
+        if cached is not None:
+            issues += [ValidationIssue(**{**i, "files": tuple(i["files"])}) for i in cached]
+        else:
+            todo.append((unit, needs, key))
+    say(f"validate {len(todo)} of {len(units)} file group(s) ({len(units) - len(todo)} unchanged, results reused)")
+    batches = _batches(todo)
+    if len(batches) > 1 and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=min(len(batches), os.cpu_count() or 1)) as pool:
+            results = list(pool.map(_validate_batch, [(str(project.root), str(project.build_dir), b, lang) for b in batches]))
+    else:
+        results = [_validate_batch((str(project.root), str(project.build_dir), b, lang)) for b in batches]
+    for batch_result in results:
+        for key, unit_issues in batch_result.items():
+            _write_cached(cache_dir / f"{key}.json", unit_issues)
+            issues += [ValidationIssue(**{**i, "files": tuple(i["files"])}) for i in unit_issues]
+    unique = list({(i.focus_node, i.result_path, i.value, i.source_shape, i.message): i for i in issues}.values())
+    return ValidationReport(conforms=not any(i.severity == "Violation" for i in unique), issues=unique)
+
+
+def _read_cached(path: Path) -> list[dict] | None:
+    """A cached result, or None when there is none or it cannot be read (then the file is validated again)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cached(path: Path, unit_issues: list[dict]) -> None:
+    # Written beside and renamed: a build killed while writing must not leave half a result for the next build.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(unit_issues, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _batches(todo):
+    batches, current, size = [], [], 0
+    for unit, needs, key in todo:
+        unit_size = sum(p.stat().st_size for p in unit) // 60 + 1  # about 60 bytes of Turtle per triple
+        if current and size + unit_size > BATCH_TRIPLES:
+            batches.append(current)
+            current, size = [], 0
+        current.append((tuple(str(p) for p in unit), tuple(str(p) for p in needs), key))
+        size += unit_size
+    if current:
+        batches.append(current)
+    # Spread the work over the cores even when it fits in one batch.
+    cores = os.cpu_count() or 1
+    if len(batches) < cores and len(todo) >= 2 * cores and size > BATCH_TRIPLES // 4:
+        flat = [item for b in batches for item in b]
+        batches = [flat[i::cores] for i in range(cores)]
+    return batches
+
+
+def _context(root: str, build_dir: str):
+    """Per process: the ontology, the reference data indexed by subject, the shapes (read again if one changed)."""
+    from ..project import default_project
+
+    project = default_project(root=root, build_dir=build_dir)
+    files = project.shape_files() + project.ontology_files() + project.reference_files()
+    return _context_version(root, build_dir, tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+
+
+@lru_cache(maxsize=1)
+def _context_version(root: str, build_dir: str, _files: tuple):
+    from ..project import default_project
+
+    project = default_project(root=root, build_dir=build_dir)
+    ontology = [t for p in project.ontology_files() for t in parse_rdf_file(p).triples]
+    by_subject: dict = defaultdict(list)
+    for path in project.reference_files():
+        for t in parse_rdf_file(path).triples:
+            by_subject[t.subject].append(t)
+    return project, ontology, by_subject, load_shapes(project), inverse_predicates(project)
+
+
+def _parsed(path: str) -> list[ox.Triple]:
+    # Keyed on the file's size and modification time too: a process that builds twice (a test, a service) must
+    # not validate a file as it was before it changed.
+    stat = os.stat(path)
+    return _parsed_version(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _parsed_version(path: str, _size: int, _mtime_ns: int) -> list[ox.Triple]:
+    return parse_rdf_file(Path(path)).triples
+
+
+def _validate_batch(job) -> dict[str, list[dict]]:
+    root, build_dir, batch, lang = job
+    project, ontology, reference_by_subject, shapes, inverse = _context(root, build_dir)
+    data: list[ox.Triple] = []
+    origin: dict[str, set[str]] = defaultdict(set)
+    unit_of_subject: dict[str, set[str]] = defaultdict(set)
+    needed: set[str] = set()
+    for paths, needs, key in batch:
+        needed.update(needs)
+        for path in paths:
+            name = Path(path).name
+            for t in _parsed(path):
+                data.append(t)
+                origin[t.subject.value].add(name)
+                unit_of_subject[t.subject.value].add(key)
+    by_subject = reference_by_subject
+    if needed:
+        by_subject = defaultdict(list, {k: list(v) for k, v in reference_by_subject.items()})
+        own = {t.subject for t in data}
+        for path in sorted(needed):
+            for t in _parsed(path):
+                by_subject[t.subject].append(t)
+                # Links into this batch along the inverse paths the shapes follow.
+                if t.predicate.value in inverse and t.object in own and t.subject not in own:
+                    data.append(t)
+    whole = data + reachable_triples(data, by_subject) + ontology
+    report = validate_triples(whole, project=project, lang=lang, shapes=shapes,
+                              origin={k: tuple(sorted(v)) for k, v in origin.items()})
+    results: dict[str, list[dict]] = {key: [] for _, _, key in batch}
+    for issue in report.issues:
+        for key in unit_of_subject.get(issue.focus_node, ()):  # issues about other files belong to their own units
+            results[key].append(asdict(issue))
+    return results
