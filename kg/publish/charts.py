@@ -7,13 +7,13 @@ scale), and one group per breakdown (小学校 / 中学校) where the source spl
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from ..rdf.terms import natural_key
 from .graphview import GraphView
 from .templating import environment
 from .vocabulary import JPP, SKOS
@@ -117,12 +117,6 @@ def format_number(number: float) -> str:
 def plain_number(number: float) -> str:
     """A machine-readable decimal (for data attributes): 1200, 76.5."""
     return f"{number:.0f}" if number == int(number) else f"{number:.6f}".rstrip("0").rstrip(".")
-
-
-def natural_key(text: str) -> list:
-    """goal-2 before goal-10."""
-    # re.split with a group alternates text and digits, so ints are only ever compared with ints.
-    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"([0-9]+)", text))]
 
 
 def text_width(text: str, size: float = 13) -> float:

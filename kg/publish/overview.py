@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .charts import natural_key, plan_indicators
+from ..rdf.terms import natural_key
+from .charts import plan_indicators
 from .graphview import GraphView
 from .pages import Link, PageBuilder
 from .vocabulary import JPP

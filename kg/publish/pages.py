@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from ..rdf.terms import natural_key
 from . import charts, locations
 from .graphview import EDITORIAL, INFERRED, GraphView, Statement
 from .vocabulary import BORROWED_PROPERTY_NAMES, BORROWED_TERM_NAMES, EDITORS, JPP, LEADING_PREDICATES, PARENT_BY_INCOMING, PARENT_PREDICATES, PROV, PROVENANCE_PREDICATES, RDF_TYPE, RDFS, SKOS, XSD, compact
@@ -195,13 +196,13 @@ class PageBuilder:
                 rows[p] = PropertyRow(name, name_en, self.link(p, page, text=name))
             rows[p].values.append(self.value(s, page, of_subject=True))
         for row in rows.values():
-            row.values.sort(key=lambda v: (v.kind, charts.natural_key(v.link.iri if v.link else v.text)))
+            row.values.sort(key=lambda v: (v.kind, natural_key(v.link.iri if v.link else v.text)))
         return sorted(rows.values(), key=lambda r: (_row_kind(r), r.name))
 
     def provenance(self, iri: str, about: tuple[Statement, ...], page: str) -> Provenance:
         sources = self.view.iris(iri, PROV + "wasDerivedFrom")
         lines = sorted({o.value for o in self.view.objects(iri, JPP + "seedLine") if isinstance(o, ox.Literal)},
-                       key=charts.natural_key)
+                       key=natural_key)
         seed_notes = []
         for source in sources:
             seed_file = self.view.first_literal(source, JPP + "seedFile")
@@ -249,7 +250,7 @@ class PageBuilder:
         elif self.is_plan(iri):
             indicators = charts.plan_indicators(view, iri)
         else:
-            indicators = sorted(view.subjects(JPP + "indicatorOf", iri), key=charts.natural_key)
+            indicators = sorted(view.subjects(JPP + "indicatorOf", iri), key=natural_key)
         return [self.chart_view(indicator, page) for indicator in indicators]
 
     def chart_view(self, indicator: str, page: str) -> ChartView:
@@ -278,7 +279,7 @@ class PageBuilder:
 
         def order(m: str):
             seq = self.view.first_literal(m, JPP + "sequence")
-            return (int(seq) if seq and seq.isdigit() else 10**6, charts.natural_key(m))
+            return (int(seq) if seq and seq.isdigit() else 10**6, natural_key(m))
 
         def node(m: str, depth: int) -> OutlineNode:
             kids = sorted(children.get(m, []), key=order) if depth < 8 else []
@@ -293,7 +294,7 @@ class PageBuilder:
             members = self.view.subjects(JPP + "municipality", iri)
             plans = [m for m in members if self.is_plan(m)]
             sources = [m for m in members if JPP + "SourceDocument" in self._classes(m)]
-            return [(name, [self.link(m, page) for m in sorted(ms, key=charts.natural_key)])
+            return [(name, [self.link(m, page) for m in sorted(ms, key=natural_key)])
                     for name, ms in (("計画", plans), ("出典文書", sources)) if ms]
         if not self.is_plan(iri):
             return []
@@ -305,14 +306,14 @@ class PageBuilder:
             asserted = sorted(t for t in self.view.types(m) if t.startswith(JPP))
             if asserted:
                 grouped.setdefault(self.display_label(asserted[0]), []).append(m)
-        return [(name, [self.link(m, page, text=self.element_label(m)) for m in sorted(ms, key=charts.natural_key)])
+        return [(name, [self.link(m, page, text=self.element_label(m)) for m in sorted(ms, key=natural_key)])
                 for name, ms in sorted(grouped.items())]
 
     def concepts(self, iri: str, page: str) -> list[tuple[Link, str]]:
         """A concept scheme's concepts with their definitions."""
         if SKOS + "ConceptScheme" not in self.view.types(iri):
             return []
-        members = sorted(self.view.subjects(SKOS + "inScheme", iri), key=charts.natural_key)
+        members = sorted(self.view.subjects(SKOS + "inScheme", iri), key=natural_key)
         out = []
         for m in members:
             definitions = {o.language: o.value for o in self.view.objects(m, SKOS + "definition") if isinstance(o, ox.Literal)}
@@ -337,7 +338,7 @@ class PageBuilder:
 def _value_order(v: ValueView):
     lang_rank = {"ja": 0, "": 1, "en": 2}.get(v.lang, 3)
     key = v.link.iri if v.link else v.text
-    return (v.kind, lang_rank, charts.natural_key(key))
+    return (v.kind, lang_rank, natural_key(key))
 
 
 def _row_kind(row: PropertyRow) -> int:

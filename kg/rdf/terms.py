@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -43,3 +44,9 @@ def rdflib_graph(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None
     for t in triples:
         add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
+
+
+def natural_key(text) -> list:
+    """A sort key that orders the numbers in names by value: goal-2 before goal-10, plan/…/measure-2-1 before -10."""
+    # re.split with a group alternates text and digits, so ints are only ever compared with ints.
+    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"([0-9]+)", str(text)))]
