@@ -25,6 +25,8 @@ from national_plans import NATIONAL_STRATEGY, PlanFiles, comprehensive_plan, str
 from national_registry import NATIONAL_COUNT, Municipality, nation, prefectures, sample
 from turtle_writer import Resource, document, ref, text
 
+from kg.namespaces import ID
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = "national.json"
 GENERATOR_VERSION = 1
@@ -62,7 +64,7 @@ def generate(out: Path, *, municipalities: int, seed: int, restate_citations: bo
         "plan_files": files, "data_dir": "data/ttl", "restated_citations": restate_citations,
         # Parameters for the questions about one municipality (04, 12, 15), taken from the first municipality.
         "sample": {"municipality_code": first.code, "municipality_name": first.name,
-                   "resource": f"https://w3id.org/jp-plan-kg/id/{first_kpi or 'municipality/' + first.code}"},
+                   "resource": f"{ID}{first_kpi or 'municipality/' + first.code}"},
         "municipality_codes": [m.code for m in chosen],
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -65,6 +65,18 @@ class _Lines:
         return self.line
 
 
+@dataclass(frozen=True)
+class _PlanWriting:
+    """The plan file being written: its resources, its random source, the plan, its source document and lines."""
+
+    facts: list[Resource]
+    classification: list[Resource]
+    rng: random.Random
+    plan: str
+    source: str
+    lines: _Lines
+
+
 def fiscal_year_label(year: int, *, fiscal: bool = True) -> str:
     suffix = "年度" if fiscal else "年"
     if year >= 2019:
@@ -98,7 +110,8 @@ def comprehensive_plan(m: Municipality, *, seed: int) -> tuple[PlanFiles, Citabl
     facts.append(_provenance(Resource(ref(f"{plan}/future-image"), "jpp:FutureImage")
                              .add("rdfs:label", text(f"人が輝き、未来へつながる{m.name}"))
                              .add("jpp:levelName", text("将来都市像")).add("jpp:inPlan", ref(plan)), source, lines))
-    _viewpoints(facts, classification, rng, plan, source, lines, count=rng.choice((0, 0, 1, 2)))
+    writing = _PlanWriting(facts, classification, rng, plan, source, lines)
+    _viewpoints(writing, count=rng.choice((0, 0, 1, 2)))
     # Plans of some cities structure goals as pillars (柱), a narrower kind of goal: queries see them through inference.
     pillars = rng.random() < 0.2
     level_name = "柱" if pillars else rng.choice(GOAL_LEVEL_NAMES)
@@ -132,7 +145,7 @@ def comprehensive_plan(m: Municipality, *, seed: int) -> tuple[PlanFiles, Citabl
             facts.append(_provenance(element, source, lines))
             classification.append(Resource(ref(node)).add("jpp:policyDomain", *(f"pd:{d}" for d in measure.domains)))
             _link(classification, node, f"施策{number}「{measure.label}」", measure, source, lines.line)
-            kpis = _kpis(facts, rng, node, plan, measure, source, lines, baseline_year=start - rng.randint(1, 2),
+            kpis = _kpis(writing, node, measure, baseline_year=start - rng.randint(1, 2),
                          target_year=end if rng.random() < 0.7 else start + 4)
             files.kpis += [k for k, _ in kpis]
     return files, CitablePlan(plan, title, tuple(citable))
@@ -174,7 +187,8 @@ def strategy(m: Municipality, comprehensive: CitablePlan, *, seed: int, restate_
         facts.append(_provenance(Resource(ref(revision), "jpp:Revision").add("rdfs:label", text("令和6年3月改訂版"))
                                  .add("jpp:revisionDate", '"2024-03"^^xsd:gYearMonth').add("jpp:dateLabel", text("令和6年3月")),
                                  source, lines))
-    _viewpoints(facts, classification, rng, plan, source, lines, count=rng.randint(2, 4))
+    writing = _PlanWriting(facts, classification, rng, plan, source, lines)
+    _viewpoints(writing, count=rng.randint(2, 4))
     direction_level = rng.choice(STRATEGY_DIRECTION_LEVEL_NAMES)
     citable = list(comprehensive.measures)
     by_theme: dict[str, list[CitableMeasure]] = {}
@@ -215,7 +229,7 @@ def strategy(m: Municipality, comprehensive: CitablePlan, *, seed: int, restate_
                     .add("jpp:citedPage", str(target.page)).add("jpp:sequence", str(r)), source, lines))
             classification.append(Resource(ref(direction)).add("jpp:policyDomain", *(f"pd:{d}" for d in measure.domains)))
             _link(classification, direction, f"{direction_level}{g}-{CIRCLED[j - 1]}「{measure.label}」", measure, source, lines.line)
-            kpis = _kpis(facts, rng, direction, plan, measure, source, lines, baseline_year=rng.choice((2021, 2022)),
+            kpis = _kpis(writing, direction, measure, baseline_year=rng.choice((2021, 2022)),
                          target_year=2027)
             files.kpis += [k for k, _ in kpis]
             revision_kpis += [(direction, k, label) for k, label in kpis]
@@ -269,9 +283,10 @@ def _revise(facts: list[Resource], rng: random.Random, kpis: list[tuple[str, str
             resource.add("jpp:mergedFrom", *previous)
 
 
-def _kpis(facts: list[Resource], rng: random.Random, element: str, plan: str, measure: MeasureTemplate, source: str,
-          lines: _Lines, *, baseline_year: int, target_year: int) -> list[tuple[str, str]]:
+def _kpis(writing: _PlanWriting, element: str, measure: MeasureTemplate, *, baseline_year: int,
+          target_year: int) -> list[tuple[str, str]]:
     """Make 0 to 3 KPIs of the element with their values; return their IRIs and labels."""
+    facts, rng, plan, source, lines = writing.facts, writing.rng, writing.plan, writing.source, writing.lines
     count = rng.choice(range(0, min(3, len(measure.kpis)) + 1))
     made = []
     for k, template in enumerate(rng.sample(measure.kpis, count), start=1):
@@ -310,8 +325,9 @@ def _kpis(facts: list[Resource], rng: random.Random, element: str, plan: str, me
     return made
 
 
-def _viewpoints(facts: list[Resource], classification: list[Resource], rng: random.Random, plan: str, source: str,
-                lines: _Lines, *, count: int) -> None:
+def _viewpoints(writing: _PlanWriting, *, count: int) -> None:
+    facts, classification, rng = writing.facts, writing.classification, writing.rng
+    plan, source, lines = writing.plan, writing.source, writing.lines
     level = rng.choice(VIEWPOINT_LEVEL_NAMES)
     chosen: list[tuple[str, str | None, int]] = []
     pool = list(VIEWPOINTS)

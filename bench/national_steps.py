@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from measure import TreeSampler, peak_rss_of, run_child
 
+from kg.namespaces import ID, sparql_prefixes
 from kg.project import default_project
 from kg.query import BuiltStore, prepare
 from kg.query.catalogue import catalogue
@@ -372,9 +373,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _sparql_lookup(code: str) -> str:
-    return ("PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
-            f"SELECT ?plan ?title WHERE {{ ?plan jpp:municipality <https://w3id.org/jp-plan-kg/id/municipality/{code}> ; "
-            "dcterms:title ?title }")
+    return (sparql_prefixes("jpp", "dcterms")
+            + f"SELECT ?plan ?title WHERE {{ ?plan jpp:municipality <{ID}municipality/{code}> ; dcterms:title ?title }}")
 
 
 def _with_one_value_changed(turtle: bytes) -> bytes:

@@ -8,24 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-PREFIXES = """\
-@prefix jpp:     <https://w3id.org/jp-plan-kg/ontology#> .
-@base <https://w3id.org/jp-plan-kg/id/> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-@prefix ps:      <https://w3id.org/jp-plan-kg/vocab/plan-status/> .
-@prefix cm:      <https://w3id.org/jp-plan-kg/vocab/completeness/> .
-@prefix u:       <https://w3id.org/jp-plan-kg/vocab/unit/> .
-@prefix q:       <https://w3id.org/jp-plan-kg/vocab/qualifier/> .
-@prefix bd:      <https://w3id.org/jp-plan-kg/vocab/breakdown/> .
-@prefix rc:      <https://w3id.org/jp-plan-kg/vocab/revision-change/> .
-@prefix vp:      <https://w3id.org/jp-plan-kg/vocab/viewpoint/> .
-@prefix pd:      <https://w3id.org/jp-plan-kg/vocab/policy-domain/> .
-@prefix nd:      <https://w3id.org/jp-plan-kg/vocab/national-direction/> .
-"""
+from kg.namespaces import ID
+from kg.namespaces import PREFIXES as NAMESPACES
+
+# Declared in this order, aligned as the hand-written files are; the namespaces come from kg's one table.
+_DECLARED = ("jpp", "@base", "rdfs", "skos", "dcterms", "prov", "xsd", "ps", "cm", "u", "q", "bd", "rc", "vp", "pd", "nd")
+PREFIXES = "".join(f"@base <{ID}> .\n" if name == "@base" else f"@prefix {name + ':':<8} <{NAMESPACES[name]}> .\n"
+                   for name in _DECLARED)
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

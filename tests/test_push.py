@@ -119,10 +119,12 @@ def test_server_asking_for_credentials_without_any_fails_with_exit_2(virtuoso, t
 def test_refused_upload_leaves_the_previous_graph_in_place(virtuoso):
     credentials = dba_credentials(virtuoso)
     kept = ox.serialize([triple("k", "残る")], format=ox.RdfFormat.N_TRIPLES)
-    push_graphs([GraphUpload(GRAPH_B, 1, kept)], endpoint=virtuoso.graph_store_endpoint, credentials=credentials)
+    with GraphStoreClient(virtuoso.graph_store_endpoint, credentials=credentials) as client:
+        push_graphs([GraphUpload(GRAPH_B, 1, kept)], client)
     broken = GraphUpload(GRAPH_B, 2, kept + b'<https://example.org/x> <https://example.org/p> "unterminated .\n')
-    with pytest.raises(PushError, match="HTTP 500") as failure:
-        push_graphs([broken], endpoint=virtuoso.graph_store_endpoint, credentials=credentials, retries=0)
+    with pytest.raises(PushError, match="HTTP 500") as failure, \
+            GraphStoreClient(virtuoso.graph_store_endpoint, credentials=credentials, retries=0) as client:
+        push_graphs([broken], client)
     assert "nothing was changed on the server" in str(failure.value)
     values = run_remote(virtuoso.sparql_endpoint, f"SELECT ?v WHERE {{ GRAPH <{GRAPH_B}> {{ ?s ?p ?v }} }}")
     assert [row["v"].value for row in values.rows] == ["残る"]
@@ -266,8 +268,9 @@ def test_failure_part_way_says_what_was_replaced_and_that_pushing_again_repairs(
     uploads = [GraphUpload(GRAPH_A, 1, b"<a:b> <a:c> <a:d> .\n"), GraphUpload(GRAPH_B, 1, b"<a:b> <a:c> <a:e> .\n"),
                GraphUpload(GRAPH_C, 1, b"<a:b> <a:c> <a:f> .\n")]
     with ScriptedServer(lambda *_: (next(statuses), {})) as server:
-        with pytest.raises(PushError) as failure:
-            push_graphs(uploads, endpoint=server.url + "/store", credentials=no_credentials, retries=0)
+        with pytest.raises(PushError) as failure, \
+                GraphStoreClient(server.url + "/store", credentials=no_credentials, retries=0) as client:
+            push_graphs(uploads, client)
     message = str(failure.value)
     assert "HTTP 400" in message
     assert "1 graph(s) were replaced before the failure; 2 keep their previous content" in message

@@ -20,6 +20,7 @@ from kg.query.compare import multiset_difference, rows_as_values
 from kg.query.formats import RESULTS_FORMATS, render
 from kg.query.local import run_local
 from kg.query.remote import run_remote
+from kg.remote.graph_store import GraphStoreClient
 from kg.remote.push import graphs_of_build, push_graphs
 from virtuoso_session import dba_credentials, session_virtuoso
 
@@ -42,8 +43,8 @@ def virtuoso(request, tmp_path_factory):
 def endpoint(virtuoso, built) -> str:
     """The SPARQL endpoint of a Virtuoso holding exactly the build (graphs other tests pushed are pruned)."""
     uploads = graphs_of_build(current_build(built), read_manifest(built))
-    push_graphs(uploads, endpoint=virtuoso.graph_store_endpoint, credentials=dba_credentials(virtuoso),
-                prune_sparql=virtuoso.sparql_endpoint)
+    with GraphStoreClient(virtuoso.graph_store_endpoint, credentials=dba_credentials(virtuoso)) as client:
+        push_graphs(uploads, client, prune_sparql=virtuoso.sparql_endpoint)
     return virtuoso.sparql_endpoint
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from ..namespaces import GRAPH
+
 LIVE_PROGRESS_FROM = 1_000_000     # bytes: smaller graphs go in a blink, a percentage would only flicker
 
 
@@ -21,7 +23,7 @@ def register(subparsers) -> None:
     p.add_argument("--graph", action="append", default=[], metavar="IRI",
                    help="push only this graph of the build (repeatable); default: all of them")
     p.add_argument("--prune", metavar="SPARQL_URL",
-                   help="afterwards delete the server's graphs under https://w3id.org/jp-plan-kg/graph/ that the "
+                   help=f"afterwards delete the server's graphs under {GRAPH} that the "
                         "build no longer has, found through this query endpoint (e.g. http://localhost:8890/sparql)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds for each request (default 120)")
     p.add_argument("--retries", type=int, default=2,
@@ -33,6 +35,7 @@ def register(subparsers) -> None:
 def run_push(args, project) -> int:
     from ..errors import EXIT_OK, KgError
     from ..remote.auth import TOKEN_VARIABLE, credentials_from_environment_or_prompt
+    from ..remote.graph_store import GraphStoreClient
     from ..remote.push import graphs_of_build, push_graphs
     from ..build.store import current_build, read_manifest
 
@@ -43,9 +46,10 @@ def run_push(args, project) -> int:
     paths = current_build(project)
     uploads = graphs_of_build(paths, read_manifest(project), only=args.graph)
     progress = None if args.quiet else _Printer(build=paths.root.name)
-    result = push_graphs(uploads, endpoint=args.endpoint, credentials=credentials_from_environment_or_prompt(),
-                         token=os.environ.get(TOKEN_VARIABLE) or None, timeout=args.timeout, retries=args.retries,
-                         prune_sparql=args.prune, progress=progress)
+    with GraphStoreClient(args.endpoint, credentials=credentials_from_environment_or_prompt(),
+                          token=os.environ.get(TOKEN_VARIABLE) or None, timeout=args.timeout,
+                          retries=args.retries) as client:
+        result = push_graphs(uploads, client, prune_sparql=args.prune, progress=progress)
     if not args.quiet:
         replaced = sum(1 for g in result.graphs if g.action == "replaced")
         deleted = len(result.graphs) - replaced + len(result.stale_deleted)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..rdf.terms import natural_key
 from .graphview import GraphView
 from .templating import environment
-from .vocabulary import JPP, SKOS
+from ..namespaces import JPP, SKOS, sparql_prefixes
 
 ROLES = (  # (property, role name in Japanese, in English, colour)
     (JPP + "hasBaseline", "現状値", "baseline", "#8a9bb0"),
@@ -188,12 +188,10 @@ def _row_caption(row: ValueRow) -> str:
 
 def plan_indicators(view: GraphView, plan_iri: str) -> list[str]:
     """The indicators of a plan: stated in the plan or attached to one of its elements, in the plan's order."""
-    query = f"""PREFIX jpp: <{JPP}>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT DISTINCT ?indicator WHERE {{
-          {{ ?indicator jpp:inPlan ?plan }} UNION {{ ?indicator jpp:indicatorOf/jpp:inPlan ?plan }}
+    query = sparql_prefixes("jpp", "rdfs") + """SELECT DISTINCT ?indicator WHERE {
+          { ?indicator jpp:inPlan ?plan } UNION { ?indicator jpp:indicatorOf/jpp:inPlan ?plan }
           ?indicator a/rdfs:subClassOf* jpp:Indicator .
-        }}"""
+        }"""
     answer = view.query(query, bindings={"plan": ox.NamedNode(plan_iri)})
     found = [s["indicator"].value for s in answer if isinstance(s["indicator"], ox.NamedNode)]
     return sorted(found, key=natural_key)

@@ -6,6 +6,8 @@ depends on where the site is hosted (--base-iri). Triple counts and byte sizes a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from collections import Counter
 from datetime import datetime
 
@@ -13,7 +15,8 @@ import pyoxigraph as ox
 
 from . import locations
 from .dumps import DumpSet
-from .vocabulary import DCAT, DCTERMS, EDITORS, FOAF, JPP, PREFIXES, RDF_TYPE, RDFS, TURTLE_PREFIXES, XSD, VOID
+from ..namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDFS, RDF_TYPE, TURTLE_PREFIXES, VOID, XSD
+from .vocabulary import EDITORS
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 TITLE = {"ja": "自治体計画ナレッジグラフ", "en": "JP Plan KG: Japanese municipal plans"}
@@ -73,9 +76,20 @@ def _dataset_common(triples: list, subject: ox.NamedNode, *, modified: ox.Litera
         add(DCTERMS + "issued", issued)
 
 
-def void_description(store: ox.Store, dumps: DumpSet, *, base: str, sparql_endpoint: str | None = None,
-                     modified: ox.Literal | None = None, issued: ox.Literal | None = None,
+@dataclass(frozen=True)
+class Publication:
+    """Where and when the site is published: what VoID and DCAT say beside the dumps' own counts."""
+
+    base: str                                # where the site is hosted (--base-iri)
+    sparql_endpoint: str | None = None
+    modified: ox.Literal | None = None       # the build's time
+    issued: ox.Literal | None = None         # the ontology's creation date
+
+
+def void_description(store: ox.Store, dumps: DumpSet, publication: Publication, *,
                      example_resources: list[str] = ()) -> list[ox.Triple]:
+    base, sparql_endpoint = publication.base, publication.sparql_endpoint
+    modified, issued = publication.modified, publication.issued
     t: list[ox.Triple] = []
     dataset = _n(locations.DATASET_IRI)
     add = lambda s, p, o: t.append(ox.Triple(s, _n(p), o))  # noqa: E731
@@ -138,8 +152,9 @@ def _statistics(store: ox.Store) -> dict:
             "class_partitions": sorted(classes.items()), "property_partitions": sorted(properties.items())}
 
 
-def dcat_description(dumps: DumpSet, *, base: str, sparql_endpoint: str | None = None,
-                     modified: ox.Literal | None = None, issued: ox.Literal | None = None) -> list[ox.Triple]:
+def dcat_description(dumps: DumpSet, publication: Publication) -> list[ox.Triple]:
+    base, sparql_endpoint = publication.base, publication.sparql_endpoint
+    modified, issued = publication.modified, publication.issued
     t: list[ox.Triple] = []
     add = lambda s, p, o: t.append(ox.Triple(s, _n(p), o))  # noqa: E731
     catalog, dataset = _n(locations.CATALOG_IRI), _n(locations.DATASET_IRI)
@@ -197,9 +212,6 @@ def dcat_description(dumps: DumpSet, *, base: str, sparql_endpoint: str | None =
     return t
 
 
-DESCRIPTION_PREFIXES = {**TURTLE_PREFIXES, "void": VOID, "dcat": DCAT, "foaf": FOAF, "jpp": JPP}
-
-
 def turtle(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
 from .graphview import EDITORIAL, INFERRED, ONTOLOGY, SOURCE, graph_kind
-from .vocabulary import TURTLE_PREFIXES
+from ..namespaces import TURTLE_PREFIXES
 
 DUMPS_FOLDER = "dumps"
 MAIN_NAME = "jp-plan-kg"

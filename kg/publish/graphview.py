@@ -17,7 +17,8 @@ from ..build.manifest import BuildManifest
 from ..project import GRAPH_BASE, is_inferred_graph
 from ..query.params import bound_query_text
 from . import locations
-from .vocabulary import RDF_TYPE, LABEL_PREDICATES
+from ..namespaces import RDF_TYPE
+from .vocabulary import LABEL_PREDICATES
 
 SOURCE, EDITORIAL, ONTOLOGY, INFERRED = "source", "editorial", "ontology", "inferred"
 # The order in which a statement stated in several kinds of graph is described: a source fact stays a source fact.

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from . import locations
 from .graphview import INFERRED, GraphView
 from .pages import Link, PageBuilder
-from .vocabulary import DCTERMS, OWL, RDF_TYPE, RDFS, SH, SKOS, compact
+from ..namespaces import DCTERMS, OWL, RDFS, RDF_TYPE, SH, SKOS, compact, sparql_prefixes
 
 
 @dataclass
@@ -102,8 +102,7 @@ def _term_doc(view: GraphView, builder: PageBuilder, iri: str, page: str) -> Ter
 
 
 def scheme_docs(view: GraphView, builder: PageBuilder, page: str) -> list[SchemeDoc]:
-    found = view.query("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-                       "SELECT ?scheme (COUNT(DISTINCT ?c) AS ?n) WHERE { ?scheme a skos:ConceptScheme "
+    found = view.query(sparql_prefixes("skos") + "SELECT ?scheme (COUNT(DISTINCT ?c) AS ?n) WHERE { ?scheme a skos:ConceptScheme "
                        "OPTIONAL { ?c skos:inScheme ?scheme } } GROUP BY ?scheme")
     out = []
     for row in found:

@@ -12,15 +12,11 @@ from ..rdf.terms import natural_key
 from .charts import plan_indicators
 from .graphview import GraphView
 from .pages import Link, PageBuilder
-from .vocabulary import JPP
+from ..namespaces import JPP, RDFS, SKOS, VOCAB, sparql_prefixes
 
-VIEWPOINT_SCHEME = "https://w3id.org/jp-plan-kg/vocab/viewpoint"
-POLICY_DOMAIN_SCHEME = "https://w3id.org/jp-plan-kg/vocab/policy-domain"
-PREFIXES = """PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+VIEWPOINT_SCHEME = VOCAB + "viewpoint"
+POLICY_DOMAIN_SCHEME = VOCAB + "policy-domain"
+PREFIXES = sparql_prefixes("jpp", "skos", "rdfs", "dcterms")
 
 
 @dataclass
@@ -93,7 +89,7 @@ def municipality_summaries(view: GraphView, builder: PageBuilder, page: str) -> 
 def plan_summary(view: GraphView, builder: PageBuilder, plan: str, page: str) -> PlanSummary:
     kinds = sorted(t for t in view.types(plan) if t.startswith(JPP))
     # The most specific class names the kind: a strategy's DigitalGardenCityStrategy rather than Plan.
-    specific = [k for k in kinds if not any(k in view.iris(other, "http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    specific = [k for k in kinds if not any(k in view.iris(other, RDFS + "subClassOf")
                                             for other in kinds if other != k)]
     start = view.first_literal(plan, JPP + "startFiscalYear")
     end = view.first_literal(plan, JPP + "endFiscalYear")
@@ -110,7 +106,7 @@ def viewpoint_matrix(view: GraphView, builder: PageBuilder, municipalities: list
     linked = _rows(view, """SELECT ?m ?c (COUNT(DISTINCT ?r) AS ?n) WHERE {
         ?link a jpp:ThematicLink ; jpp:linkedConcept ?c ; jpp:linkedResource ?r .
         ?r (jpp:inPlan/jpp:municipality)|jpp:municipality ?m } GROUP BY ?m ?c""")
-    concepts = [c for c in view.subjects("http://www.w3.org/2004/02/skos/core#inScheme", VIEWPOINT_SCHEME)]
+    concepts = [c for c in view.subjects(SKOS + "inScheme", VIEWPOINT_SCHEME)]
     wording: dict[tuple[str, str], list[str]] = {}
     for r in named:
         wording.setdefault((r["m"].value, r["c"].value), []).append(r["label"].value)
@@ -140,7 +136,7 @@ def domain_matrix(view: GraphView, builder: PageBuilder, columns: list[Link], pa
     found = _rows(view, """SELECT ?d ?m (COUNT(DISTINCT ?e) AS ?n) WHERE {
         ?e jpp:policyDomain ?d ; jpp:inPlan/jpp:municipality ?m } GROUP BY ?d ?m""")
     counts_by = {(r["d"].value, r["m"].value): int(r["n"].value) for r in found}
-    domains = view.subjects("http://www.w3.org/2004/02/skos/core#inScheme", POLICY_DOMAIN_SCHEME)
+    domains = view.subjects(SKOS + "inScheme", POLICY_DOMAIN_SCHEME)
     top = max(counts_by.values(), default=1) or 1
     totals = {d: sum(counts_by.get((d, m.iri), 0) for m in columns) for d in domains}
     rows = []

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from ..rdf.terms import natural_key
 from . import charts, locations
 from .graphview import EDITORIAL, INFERRED, GraphView, Statement
-from .vocabulary import BORROWED_PROPERTY_NAMES, BORROWED_TERM_NAMES, EDITORS, JPP, LEADING_PREDICATES, PARENT_BY_INCOMING, PARENT_PREDICATES, PROV, PROVENANCE_PREDICATES, RDF_TYPE, RDFS, SKOS, XSD, compact
+from ..namespaces import JPP, PROV, RDF, RDFS, RDF_TYPE, SKOS, XSD, compact
+from .vocabulary import BORROWED_PROPERTY_NAMES, BORROWED_TERM_NAMES, EDITORS, LEADING_PREDICATES, PARENT_BY_INCOMING, PARENT_PREDICATES, PROVENANCE_PREDICATES
 
 KIND_NAMES = {
     EDITORIAL: ("分類", "本プロジェクトによる分類（編集上の判断）で、文書の記載ではありません", "project's classification"),
@@ -138,7 +139,7 @@ class PageBuilder:
         if isinstance(term, ox.BlankNode):
             return ValueView(None, text=f"_:{term.value}", kind=kind)
         datatype = term.datatype.value
-        shown_type = "" if datatype in (XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString") else compact(datatype)
+        shown_type = "" if datatype in (XSD + "string", RDF + "langString") else compact(datatype)
         return ValueView(None, text=term.value, lang=term.language or "", datatype=shown_type, kind=kind)
 
     # -- the page -----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .ontology_docs import ShapeDoc, ontology_doc, shape_anchors, shape_docs
 from .overview import overview
 from .pages import PageBuilder
 from .templating import environment
-from .vocabulary import TURTLE_PREFIXES
+from ..namespaces import TURTLE_PREFIXES
 
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 

@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,9 +20,10 @@ import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
 from ..errors import KgError
+from ..namespaces import DCTERMS
 from ..project import Project
 from ..rdf.files import parse_rdf_file
-from ..build.store import current_build, read_manifest
+from ..build.store import BuildPaths, current_build, read_manifest
 from . import descriptions, hosting, locations
 from .charts import is_indicator
 from .dumps import DumpSet, write_dumps
@@ -78,7 +79,8 @@ def publish_site(project: Project, *, out: Path, base_iri: str, sparql_endpoint:
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        result = _write_site(project, staging, build.store, manifest, base=base, endpoint=endpoint, say=say)
+        result = _write_site(project, staging, build, manifest, publication=descriptions.Publication(base, endpoint),
+                             say=say)
         (staging / MARKER).write_text(json.dumps({"base_iri": base, "build": str(build.root.name),
                                                   "built": manifest.built}, indent=1), encoding="utf-8")
         _move_into_place(staging, out)
@@ -115,9 +117,11 @@ def _write(path: Path, data: str | bytes) -> None:
     path.write_bytes(data)
 
 
-def _write_site(project: Project, site: Path, store_path: Path, manifest: BuildManifest, *, base: str, endpoint: str | None,
-                say: Callable[[str], None]):
-    store = ox.Store.read_only(str(store_path))
+def _write_site(project: Project, site: Path, build: BuildPaths, manifest: BuildManifest, *,
+                publication: descriptions.Publication, say: Callable[[str], None]):
+    """Every file of the site; `publication` has the base and endpoint, its dates are filled in here."""
+    base, endpoint = publication.base, publication.sparql_endpoint
+    store = ox.Store.read_only(str(build.store))
     shapes = [t for f in project.shape_files() for t in parse_rdf_file(f).triples]
     renderer = SiteRenderer(store, base=base, manifest=manifest, sparql_endpoint=endpoint, shapes=shapes)
 
@@ -147,16 +151,14 @@ def _write_site(project: Project, site: Path, store_path: Path, manifest: BuildM
     triples = dumps.subset("all").triples
 
     say("VoID and DCAT")
-    modified = descriptions.xsd_datetime(manifest.built)
-    issued = _ontology_created(renderer)
+    publication = replace(publication, modified=descriptions.xsd_datetime(manifest.built),
+                          issued=_ontology_created(renderer))
     examples = [i for i in iris if i.startswith(locations.BASE_IRI + "id/municipality/")][:1] + \
                [i for i in iris if i.startswith(locations.BASE_IRI + "id/plan/") and i.count("/") == 7][:1]
-    void = descriptions.turtle(descriptions.void_description(
-        store, dumps, base=base, sparql_endpoint=endpoint, modified=modified, issued=issued, example_resources=examples))
+    void = descriptions.turtle(descriptions.void_description(store, dumps, publication, example_resources=examples))
     _write(site / "void.ttl", void)
     _write(site / ".well-known" / "void", void)
-    _write(site / "dcat.ttl", descriptions.turtle(descriptions.dcat_description(
-        dumps, base=base, sparql_endpoint=endpoint, modified=modified, issued=issued)))
+    _write(site / "dcat.ttl", descriptions.turtle(descriptions.dcat_description(dumps, publication)))
 
     say("home page, downloads, server rules")
     _write(site / "index.html", renderer.home_page(triples=triples))
@@ -175,7 +177,7 @@ def _write_site(project: Project, site: Path, store_path: Path, manifest: BuildM
 
 
 def _ontology_created(renderer: SiteRenderer) -> ox.Literal | None:
-    for value in renderer.view.objects(locations.ONTOLOGY_IRI, "http://purl.org/dc/terms/created"):
+    for value in renderer.view.objects(locations.ONTOLOGY_IRI, DCTERMS + "created"):
         if isinstance(value, ox.Literal):
             return value
     return None

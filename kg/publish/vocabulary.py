@@ -1,24 +1,10 @@
-"""The IRIs the site treats specially, and readable names for the borrowed properties our ontology does not label."""
+"""The IRIs the site treats specially, and readable names for the borrowed properties our ontology does not label.
+Prefixes and namespaces come from the one table, kg.namespaces."""
 
 from __future__ import annotations
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-VANN = "http://purl.org/vocab/vann/"
-SH = "http://www.w3.org/ns/shacl#"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-JPP = "https://w3id.org/jp-plan-kg/ontology#"
+from ..namespaces import DCTERMS, FOAF, JPP, OWL, PROV, RDF_TYPE, RDFS, RDFS_LABEL, SCHEMA, SKOS, VANN
 
-RDF_TYPE = RDF + "type"
-RDFS_LABEL = RDFS + "label"
 LABEL_PREDICATES = (RDFS_LABEL, SKOS + "prefLabel", DCTERMS + "title")
 
 # Shown first on every page, in this order.
@@ -101,31 +87,3 @@ BORROWED_TERM_NAMES: dict[str, str] = {
     OWL + "Ontology": "オントロジー（OWL）",
     "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
 }
-
-PREFIXES = {
-    "id": "https://w3id.org/jp-plan-kg/id/",
-    "jpp": JPP,
-    "jpps": "https://w3id.org/jp-plan-kg/shapes#",
-    "vp": "https://w3id.org/jp-plan-kg/vocab/viewpoint/",
-    "pd": "https://w3id.org/jp-plan-kg/vocab/policy-domain/",
-    "nd": "https://w3id.org/jp-plan-kg/vocab/national-direction/",
-    "u": "https://w3id.org/jp-plan-kg/vocab/unit/",
-    "sdg": "http://metadata.un.org/sdg/",
-    "graph": "https://w3id.org/jp-plan-kg/graph/",
-    "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "prov": PROV,
-    "schema": SCHEMA, "foaf": FOAF, "vann": VANN, "sh": SH, "void": VOID, "dcat": DCAT,
-}
-
-
-# For Turtle and TriG: Oxigraph writes a "/" in a local name as "\/" (valid, but hard to read), so the prefixes
-# whose local names hold paths (id:, graph:) are left out and those IRIs are written in full.
-TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("id", "graph")}
-
-
-def compact(iri: str) -> str:
-    """A prefixed name where one of our prefixes fits, else the IRI."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri

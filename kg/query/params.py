@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from ..namespaces import XSD
 from .results import Term
 from .text import with_values_block
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 TYPES = ("iri", "integer", "decimal", "boolean", "date", "string")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import KgError, QueryError
+from ..namespaces import XSD
 from .municipalities import NAME_LOOKUP, codes_in, name_lookup_bindings
 from .params import bound_query_text
 from .results import QueryResult, Term
@@ -88,7 +89,7 @@ def sparql_select_or_graph(endpoint: str, text: str, *, form: str, timeout: floa
     return QueryResult(form=form, variables=names, rows=rows)
 
 
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_BOOLEAN = XSD + "boolean"
 _CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
 
 

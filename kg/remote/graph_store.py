@@ -66,6 +66,7 @@ class GraphStoreClient:
                  timeout: float = 60.0, retries: int = 2, backoff: float = 1.0):
         check_endpoint_url(endpoint)
         self.endpoint = endpoint
+        self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self._origin = origin(endpoint)

@@ -22,7 +22,6 @@ import pyoxigraph as ox
 from ..build.manifest import BuildManifest
 from ..errors import KgError
 from .graph_store import GraphStoreClient, GraphStoreError
-from .auth import CredentialSource
 from ..project import GRAPH_BASE
 from ..build.store import BuildPaths
 
@@ -136,51 +135,54 @@ def graphs_of_build(paths: BuildPaths, manifest: BuildManifest, *, only: Sequenc
     return uploads
 
 
-def push_graphs(uploads: Sequence[GraphUpload], *, endpoint: str, credentials: CredentialSource,
-                token: str | None = None, timeout: float = 60.0, retries: int = 2, backoff: float = 1.0,
-                prune_sparql: str | None = None, progress: PushProgress | None = None) -> PushResult:
-    """Replace each graph on the server, in order; then, with `prune_sparql` (the server's query endpoint), delete
-    the project's graphs that the server has and the build does not (a data file removed or renamed)."""
+def push_graphs(uploads: Sequence[GraphUpload], client: GraphStoreClient, *, prune_sparql: str | None = None,
+                progress: PushProgress | None = None) -> PushResult:
+    """Replace each graph on the server `client` talks to, in order; then, with `prune_sparql` (the server's query
+    endpoint), delete the project's graphs that the server has and the build does not (a data file removed or
+    renamed). The client (endpoint, credentials, timeouts, retries) is the caller's to open and close."""
     progress = progress or PushProgress()
     started = time.monotonic()
-    result = PushResult(endpoint=endpoint)
-    progress.starting(uploads, endpoint)
-    with GraphStoreClient(endpoint, credentials=credentials, token=token, timeout=timeout, retries=retries,
-                          backoff=backoff) as client:
-        for index, upload in enumerate(uploads):
-            progress.graph_started(index, upload)
-            try:
-                if upload.data:
-                    answer = client.put_graph(upload.iri, upload.data, content_type=N_TRIPLES,
-                                              progress=progress.bytes_sent)
-                else:
-                    answer = client.delete_graph(upload.iri)
-            except KgError as exc:
-                raise PushError(exc, done=result.graphs, pending=[u.iri for u in uploads[index:]]) from None
-            except KeyboardInterrupt:
-                raise PushError(GraphStoreError("interrupted", maybe_applied=True), done=result.graphs,
-                                pending=[u.iri for u in uploads[index:]]) from None
-            pushed = PushedGraph(iri=upload.iri, action="replaced" if upload.data else "deleted",
-                                 triples=upload.triples, bytes=len(upload.data), status=answer.status,
-                                 seconds=answer.seconds, attempts=answer.attempts)
-            result.graphs.append(pushed)
-            progress.graph_done(index, pushed)
-        if prune_sparql:
-            try:
-                stale = stale_graphs(prune_sparql, keep={u.iri for u in uploads}, timeout=timeout)
-            except KgError as exc:
-                raise KgError(f"every graph was replaced, but listing the server's graphs failed: {exc.message}",
-                              hint=exc.hint or "check the --prune URL: the server's SPARQL query endpoint") from None
-            for iri in stale:
-                try:
-                    client.delete_graph(iri)
-                except GraphStoreError as exc:
-                    raise KgError(f"every graph was replaced, but deleting the stale graph <{iri}> failed: "
-                                  f"{exc.message}", hint=exc.hint) from None
-                result.stale_deleted.append(iri)
-                progress.stale_deleted(iri)
+    result = PushResult(endpoint=client.endpoint)
+    progress.starting(uploads, client.endpoint)
+    for index, upload in enumerate(uploads):
+        progress.graph_started(index, upload)
+        try:
+            if upload.data:
+                answer = client.put_graph(upload.iri, upload.data, content_type=N_TRIPLES, progress=progress.bytes_sent)
+            else:
+                answer = client.delete_graph(upload.iri)
+        except KgError as exc:
+            raise PushError(exc, done=result.graphs, pending=[u.iri for u in uploads[index:]]) from None
+        except KeyboardInterrupt:
+            raise PushError(GraphStoreError("interrupted", maybe_applied=True), done=result.graphs,
+                            pending=[u.iri for u in uploads[index:]]) from None
+        pushed = PushedGraph(iri=upload.iri, action="replaced" if upload.data else "deleted",
+                             triples=upload.triples, bytes=len(upload.data), status=answer.status,
+                             seconds=answer.seconds, attempts=answer.attempts)
+        result.graphs.append(pushed)
+        progress.graph_done(index, pushed)
+    if prune_sparql:
+        result.stale_deleted = _prune(client, prune_sparql, keep={u.iri for u in uploads}, progress=progress)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _prune(client: GraphStoreClient, sparql_endpoint: str, *, keep: set[str], progress: PushProgress) -> list[str]:
+    try:
+        stale = stale_graphs(sparql_endpoint, keep=keep, timeout=client.timeout)
+    except KgError as exc:
+        raise KgError(f"every graph was replaced, but listing the server's graphs failed: {exc.message}",
+                      hint=exc.hint or "check the --prune URL: the server's SPARQL query endpoint") from None
+    deleted = []
+    for iri in stale:
+        try:
+            client.delete_graph(iri)
+        except GraphStoreError as exc:
+            raise KgError(f"every graph was replaced, but deleting the stale graph <{iri}> failed: "
+                          f"{exc.message}", hint=exc.hint) from None
+        deleted.append(iri)
+        progress.stale_deleted(iri)
+    return deleted
 
 
 def stale_graphs(sparql_endpoint: str, *, keep: set[str], timeout: float = 60.0) -> list[str]:
