@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..namespaces import BASE_IRI
+from ..namespaces import BASE_IRI, ID
 
 # Request paths (below the site's base path) that are resource IRIs, not files: no dots, so never a file name.
 RESOURCE_PATTERN = r"(?:id|vocab)/[A-Za-z0-9_~/-]+|ontology|shapes"
@@ -44,7 +44,7 @@ def nginx_config(base: str) -> str:
                   "    location = /.well-known/void { alias /srv/jp-plan-kg/.well-known/void; default_type text/turtle; }")
     return f"""# nginx: the JP Plan KG site published by `kg publish --base-iri {base}`.
 # Put these lines inside the server {{ }} block of {host}, and copy the published folder to /srv/jp-plan-kg
-# (or change that path below). Resource IRIs (https://w3id.org/jp-plan-kg/id/...) arrive here through w3id's
+# (or change that path below). Resource IRIs ({ID}...) arrive here through w3id's
 # redirect and are answered with 303 See Other to the page or the data, as the Accept header asks.
 
     location ~ "^{prefix}(?<jpkg_resource>{RESOURCE_PATTERN})$" {{
@@ -91,7 +91,7 @@ def apache_htaccess(base: str) -> str:
         f"#   Redirect 303 /.well-known/void {prefix}void.ttl\n")
     return f"""# Apache: .htaccess for the JP Plan KG site published by `kg publish --base-iri {base}`.
 # Needs mod_rewrite (and mod_headers for Vary and CORS) and AllowOverride FileInfo for this folder.
-# Resource IRIs (https://w3id.org/jp-plan-kg/id/...) arrive here through w3id's redirect and are answered with
+# Resource IRIs ({ID}...) arrive here through w3id's redirect and are answered with
 # 303 See Other to the page or the data, as the Accept header asks.
 {types}
 AddCharset utf-8 .html .css .svg .ttl .jsonld .nt .trig
