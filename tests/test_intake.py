@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from conftest import run_kg
 from kg.intake.export import export_plan
 from kg.intake.ingest import ingest
 from kg.intake.layout import SHEETS
@@ -23,6 +22,8 @@ from kg.intake.template import build_workbook
 from kg.intake.vocabulary import load_vocabulary, vocabulary_from_triples
 from kg.rdf.files import parse_rdf_file
 from kg.rdf.terms import rdflib_graph
+
+from conftest import run_kg
 
 SEEDS = {
     "132055-ome-strategy": "id:plan/132055/strategy-2",
@@ -174,9 +175,9 @@ def test_messages_in_english(tmp_path, vocabulary):
 
 def test_shape_violations_are_reported_at_the_cell_they_came_from(tmp_path, project, vocabulary):
     # Both pass the readers; the shapes refuse them: a plan that ends before it starts, an order of 0.
-    workbook = small_plan_workbook(tmp_path / "period-and-order.xlsx", vocabulary,
-                                   **{"計画": {0: {"計画期間（初年度）": "令和11年度", "計画期間（最終年度）": "令和7年度"}},
-                                      "目標・方向": {1: {"順序": 0}}})
+    edits = {"計画": {0: {"計画期間（初年度）": "令和11年度", "計画期間（最終年度）": "令和7年度"}},
+             "目標・方向": {1: {"順序": 0}}}  # sheet names, not all of them Python names (・)
+    workbook = small_plan_workbook(tmp_path / "period-and-order.xlsx", vocabulary, **edits)
     result = ingest(workbook, project=project, lang="ja")
     where = {p.address: p.render("ja") for p in result.problems}
     assert address("計画", "計画期間（初年度）", 3) in where, where
@@ -205,7 +206,7 @@ def test_a_folder_of_csv_files_reads_like_the_workbook(tmp_path, project, vocabu
 
 def test_a_percent_formatted_number_cell_reads_as_the_clerk_sees_it(tmp_path, project, vocabulary):
     workbook = small_plan_workbook(tmp_path / "percent.xlsx", vocabulary,
-                                   **{"KPI": {1: {"現状値": 0.125, "目標値": 0.5, "単位": "%"}}})
+                                   KPI={1: {"現状値": 0.125, "目標値": 0.5, "単位": "%"}})
     book = load_workbook(workbook)
     ws = book["KPI"]
     for header in ("現状値", "目標値"):

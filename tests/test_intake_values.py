@@ -6,14 +6,24 @@ import datetime as dt
 
 import pytest
 
-from conftest import ROOT
-from kg.intake.ids import ID_BASE, id_text, resolve_id
+from kg.intake.ids import id_text, resolve_id
 from kg.intake.values import (
-    CellProblem, check_digit, read_boolean, read_fiscal_year, read_integer, read_local_government_code, read_page,
-    read_value, read_year, read_year_month,
+    CellProblem,
+    check_digit,
+    read_boolean,
+    read_fiscal_year,
+    read_integer,
+    read_local_government_code,
+    read_page,
+    read_value,
+    read_year,
+    read_year_month,
 )
 from kg.intake.vocabulary import load_vocabulary
+from kg.namespaces import ID
 from kg.project import default_project
+
+from conftest import ROOT
 
 U = "https://w3id.org/jp-plan-kg/vocab/unit/"
 Q = "https://w3id.org/jp-plan-kg/vocab/qualifier/"
@@ -225,13 +235,13 @@ def test_not_a_boolean():
     assert caught.value.code == "boolean.unreadable"
 
 
-PLAN = ID_BASE + "plan/132055/strategy-2"
+PLAN = ID + "plan/132055/strategy-2"
 
 
 @pytest.mark.parametrize("text, iri", [
     ("goal-1/direction-2", PLAN + "/goal-1/direction-2"),
-    ("plan/132055/comprehensive-plan-7/measure-2-1", ID_BASE + "plan/132055/comprehensive-plan-7/measure-2-1"),
-    ("source/132055-ome-strategy", ID_BASE + "source/132055-ome-strategy"),
+    ("plan/132055/comprehensive-plan-7/measure-2-1", ID + "plan/132055/comprehensive-plan-7/measure-2-1"),
+    ("source/132055-ome-strategy", ID + "source/132055-ome-strategy"),
     ("vp:dx", "https://w3id.org/jp-plan-kg/vocab/viewpoint/dx"),
     ("jpp:ProjectEditors", "https://w3id.org/jp-plan-kg/ontology#ProjectEditors"),
     ("<http://example.org/a b>".replace(" ", ""), "http://example.org/ab"),

@@ -9,22 +9,42 @@ an exported workbook ingests to the data it came from.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
+from ..build.store import current_build
 from ..errors import KgError
-from ..project import GRAPH_BASE, Project, is_inferred_graph
-from .cells import Context, cell_objects, export_cell, fits, kind_label
+from ..namespaces import GRAPH, ID, JPP, PROV, RDFS_LABEL
+from ..project import Project, is_inferred_graph
+from ..rdf.terms import natural_key, to_rdflib
+from .columns import CLASSIFICATION, FACTS, Sheet
+from .context import Context
 from .ids import curie, id_text, resolve_id
-from .indicator_values import build_values, generated_label
-from .layout import CLASSIFICATION, DATA_SHEETS, ELEMENT_SHEETS, FACTS, FIRST_DATA_ROW, JPP, NONE_MARK, OTHER_SHEET, PLAN_CLASSES, PLAN_SHEET, VALUE_ROLES, Sheet
+from .indicator_values import (
+    LATEST_AVAILABLE,
+    IndicatorFacts,
+    build_values,
+    generated_label,
+)
+from .ingest import ingest_tables
+from .layout import (
+    DATA_SHEETS,
+    ELEMENT_SHEETS,
+    FIRST_DATA_ROW,
+    OTHER_SHEET,
+    PLAN_CLASSES,
+    PLAN_SHEET,
+    SHEETS,
+    VALUE_ROLES,
+)
 from .tables import Table
-from .values import CellProblem, read_value, read_year
+from .template import build_workbook, save_workbook
+from .values import NONE_MARK, CellProblem, read_value, read_year
 from .vocabulary import Vocabulary, load_vocabulary
 
 
@@ -47,8 +67,6 @@ class ExportSummary:
 
 
 def export_plan(project: Project, plan: str, out: Path) -> ExportSummary:
-    from .template import build_workbook, save_workbook
-
     graphs = load_plan_graphs(project, plan)
     vocabulary = load_vocabulary(project)
     plan_iri = str(resolve_plan_iri(plan))
@@ -64,7 +82,7 @@ def resolve_plan_iri(text: str) -> URIRef:
         node = resolve_id(text, plan=None)
     except CellProblem:
         raise ExportError(f"{text!r} is not a plan IRI",
-                          hint="give it as https://w3id.org/jp-plan-kg/id/plan/…, id:plan/… or plan/…") from None
+                          hint=f"give it as {ID}plan/…, id:plan/… or plan/…") from None
     return node
 
 
@@ -74,29 +92,24 @@ def load_plan_graphs(project: Project, plan: str) -> PlanGraphs:
     Read from the build's N-Quads dump rather than its store: the store keeps numbers in canonical form
     ("615"^^xsd:decimal) while the dump keeps every literal as the data file writes it ("615.0").
     """
-    import pyoxigraph as ox
-
-    from ..build.store import current_build
-    from ..rdf.terms import to_rdflib
-
     iri = str(resolve_plan_iri(plan))
     with current_build(project).dataset.open("rb") as handle:
         quads = [q for q in ox.parse(handle, format=ox.RdfFormat.N_QUADS)
-                 if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(GRAPH_BASE)]
+                 if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(GRAPH)]
     reference_graphs = {project.graph_iri(p) for p in project.reference_files()}
     typed_in = sorted({q.graph_name.value for q in quads
                        if q.subject.value == iri and q.predicate.value == str(RDF.type)
-                       and not q.graph_name.value.startswith((GRAPH_BASE + "classification/", GRAPH_BASE + "ontology/"))
+                       and not q.graph_name.value.startswith((GRAPH + "classification/", GRAPH + "ontology/"))
                        and not is_inferred_graph(q.graph_name.value)})
     seeds = [g for g in typed_in if g not in reference_graphs]
     if not seeds:
         if typed_in:
-            raise ExportError(f"{iri} is only cited (it is stated in {typed_in[0].removeprefix(GRAPH_BASE)}), not a plan of its own file",
+            raise ExportError(f"{iri} is only cited (it is stated in {typed_in[0].removeprefix(GRAPH)}), not a plan of its own file",
                               hint="export the plan that cites it; `kg stats` lists the plans")
         raise ExportError(f"no plan {iri} in the built graph",
                           hint="check the IRI (e.g. id:plan/132055/strategy-2), or run `kg build` after adding the plan")
     graph_iri = seeds[0]
-    classification_iri = GRAPH_BASE + "classification/" + graph_iri.removeprefix(GRAPH_BASE)
+    classification_iri = GRAPH + "classification/" + graph_iri.removeprefix(GRAPH)
     facts, classification = Graph(), Graph()
     for quad in quads:
         target = facts if quad.graph_name.value == graph_iri else classification if quad.graph_name.value == classification_iri else None
@@ -106,11 +119,6 @@ def load_plan_graphs(project: Project, plan: str) -> PlanGraphs:
 
 
 # --- graphs → rows ------------------------------------------------------------------------------------------
-
-def natural_key(node) -> list:
-    parts = re.split(r"(\d+)", str(node))
-    return [int(p) if i % 2 else p for i, p in enumerate(parts)]
-
 
 def workbook_rows(facts: Graph, classification: Graph, *, plan: str, vocabulary: Vocabulary) -> dict[str, list[dict]]:
     exporter = _Exporter(facts, classification, plan, vocabulary)
@@ -132,7 +140,7 @@ class _Exporter:
         self._assign()
         if self.assigned.get(self.plan, (None,))[0] is not PLAN_SHEET:
             raise ExportError(f"{self.plan} is not typed as a plan in its file", hint="check its rdf:type")
-        self.ctx.plan_sources = [o for o in self.original[FACTS].objects(self.plan, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+        self.ctx.plan_sources = [o for o in self.original[FACTS].objects(self.plan, URIRef(PROV + "wasDerivedFrom"))
                                  if isinstance(o, URIRef | BNode)]
         subjects = sorted(self.assigned, key=lambda s: (s != self.plan, natural_key(s)))
         self.ctx.row_iris = {str(s) for s in subjects}
@@ -162,24 +170,25 @@ class _Exporter:
         type_triple = (subject, RDF.type, URIRef(JPP + kind))
         self._take(sheet.graph, [type_triple])
         if sheet.has("kind"):
-            cells["kind"] = kind_label(kind, self.vocabulary)
+            cells["kind"] = self.vocabulary.class_label(kind)
         is_plan_row = sheet is PLAN_SHEET
         for column in sheet.columns:
-            if column.key in ("id", "kind") or column.reads.startswith("value"):
+            if not column.stands_alone:
                 continue
             graph = self.remaining[column.graph]
             predicate = URIRef(column.predicate)
             if column.inverse:
-                candidates = [s for s in graph.subjects(predicate, subject)]
-                triple_of = lambda o, p=predicate, s=subject: (o, p, s)  # noqa: E731
+                candidates = list(graph.subjects(predicate, subject))
             else:
                 candidates = list(graph.objects(subject, predicate))
-                triple_of = lambda o, p=predicate, s=subject: (s, p, o)  # noqa: E731
-            candidates = [o for o in candidates if fits(column, o, self.ctx)]
-            cell, used = export_cell(column, candidates, self.ctx, row_iri=str(subject), is_plan_row=is_plan_row)
+            candidates = [o for o in candidates if column.fits(o, self.ctx)]
+            cell, used = column.export_cell(candidates, self.ctx, row_iri=str(subject), is_plan_row=is_plan_row)
             if cell is not None:
                 cells[column.key] = cell
-            self._take(column.graph, [triple_of(o) for o in used])
+            if column.inverse:
+                self._take(column.graph, [(o, predicate, subject) for o in used])
+            else:
+                self._take(column.graph, [(subject, predicate, o) for o in used])
         if sheet.key == "kpis":
             for role in VALUE_ROLES:
                 self._values(subject, role, sheet, cells)
@@ -187,7 +196,7 @@ class _Exporter:
 
     def _decoded(self, sheet: Sheet, cells: dict, key: str, subject) -> list:
         try:
-            return cell_objects(sheet.column(key), cells.get(key), self.ctx, row_iri=str(subject))
+            return sheet.column(key).objects(cells.get(key), self.ctx, row_iri=str(subject))
         except CellProblem:
             return []
 
@@ -198,21 +207,16 @@ class _Exporter:
         values = list(facts.objects(kpi, link))
         if not values or not all(isinstance(v, URIRef) for v in values):
             return
-        labels = [o for o in self._decoded(sheet, cells, "label", kpi) if isinstance(o, Literal) and o.language == "ja"]
-        units = self._decoded(sheet, cells, "unit", kpi)
-        sources = self._decoded(sheet, cells, "source", kpi)
-        lines = self._decoded(sheet, cells, "seed_line", kpi)
-        kpi_label, kpi_unit = (str(labels[0]) if labels else None), (str(units[0]) if units else None)
-        seed_line = lines[0] if lines else None
+        indicator = IndicatorFacts.from_columns(
+            str(kpi), {key: self._decoded(sheet, cells, key, kpi) for key in ("label", "unit", "source", "seed_line")})
         actual = {(kpi, link, v) for v in values}
         for v in values:
             actual |= set(facts.triples((v, None, None)))
-        candidate = self._value_cells(values, role, kpi_label=kpi_label, kpi_unit=kpi_unit, seed_line=seed_line)
+        candidate = self._value_cells(values, role, indicator)
         if candidate is None:
             return
         try:
-            built = build_values(str(kpi), role, candidate, kpi_label=kpi_label, kpi_unit=kpi_unit, kpi_sources=sources,
-                                 kpi_seed_line=seed_line, ctx=self.ctx)
+            built = build_values(indicator, role, candidate, self.ctx)
         except CellProblem:
             return
         produced = {t for value in built for t in value.triples}
@@ -221,9 +225,12 @@ class _Exporter:
         self._take(FACTS, list(actual))
         cells.update({k: v for k, v in candidate.items() if v not in (None, "")})
 
-    def _value_cells(self, values: list, role: str, *, kpi_label, kpi_unit, seed_line) -> dict | None:
+    def _value_cells(self, values: list, role: str, indicator: IndicatorFacts) -> dict | None:
         facts = self.remaining[FACTS]
-        jpp = lambda name: URIRef(JPP + name)  # noqa: E731
+
+        def jpp(name: str) -> URIRef:
+            return URIRef(JPP + name)
+
         breakdown_order = {t.iri: i for i, t in enumerate(self.vocabulary.scheme("breakdown").terms)}
         breakdown_labels = {t.iri: t.label_ja for t in self.vocabulary.scheme("breakdown").terms}
 
@@ -241,16 +248,15 @@ class _Exporter:
         if "\n" in value_text or "\n" in year_text:
             return None
         try:
-            parts = read_value(value_text, words=self.vocabulary.value_words(), default_unit=kpi_unit)
+            parts = read_value(value_text, words=self.vocabulary.value_words(), default_unit=indicator.unit)
             year = read_year(year_text)
         except CellProblem:
             return None
         if len(parts) != len(ordered):
             return None
         extras = set()
-        for v, part in zip(ordered, parts):
-            derived = set(part.qualifiers) | ({"https://w3id.org/jp-plan-kg/vocab/qualifier/latest-available"}
-                                              if year.latest_available else set())
+        for v, part in zip(ordered, parts, strict=True):
+            derived = set(part.qualifiers) | ({LATEST_AVAILABLE} if year.latest_available else set())
             extra = frozenset(str(q) for q in facts.objects(v, jpp("qualifier"))) - derived
             extras.add(extra)
         if len(extras) != 1:
@@ -258,15 +264,15 @@ class _Exporter:
         qualifier_cell = "\n".join(self.vocabulary.scheme("qualifier").by_iri(q).label_ja for q in sorted(extras.pop())
                                    if self.vocabulary.scheme("qualifier").by_iri(q))
         label_lines = []
-        for v, part in zip(ordered, parts):
-            labels = [o for o in facts.objects(v, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))]
+        for v in ordered:
+            labels = list(facts.objects(v, URIRef(RDFS_LABEL)))
             if len(labels) > 1:
                 return None
             label_lines.append(str(labels[0]) if labels else NONE_MARK)
-        generated = [generated_label(kpi_label, role, breakdown_labels.get(part.breakdown), year.label) for part in parts]
+        generated = [generated_label(indicator.label, role, breakdown_labels.get(part.breakdown), year.label) for part in parts]
         label_cell = "" if label_lines == generated else _lines(label_lines)
         line_values = [one(v, "seedLine") for v in ordered]
-        if line_values == [seed_line] * len(ordered) and seed_line is not None:
+        if line_values == [indicator.seed_line] * len(ordered) and indicator.seed_line is not None:
             line_cell = ""
         else:
             line_cell = _lines([str(x) if x is not None else NONE_MARK for x in line_values])
@@ -313,8 +319,6 @@ def _copy(graph: Graph) -> Graph:
 # --- the round trip, checked before anything is written ----------------------------------------------------
 
 def rows_as_tables(rows: dict[str, list[dict]]) -> list[Table]:
-    from .layout import SHEETS
-
     tables = []
     for sheet in SHEETS:
         table = Table(name=sheet.name, headers_ja=[c.ja for c in sheet.columns], headers_en=[c.en for c in sheet.columns])
@@ -325,8 +329,6 @@ def rows_as_tables(rows: dict[str, list[dict]]) -> list[Table]:
 
 
 def _check_round_trip(rows: dict[str, list[dict]], facts: Graph, classification: Graph, vocabulary: Vocabulary) -> None:
-    from .ingest import ingest_tables
-
     result = ingest_tables(rows_as_tables(rows), vocabulary=vocabulary, known=None)
     problems = [p.render("en") for p in result.problems]
     if problems or not isomorphic(result.facts, facts) or not isomorphic(result.classification, classification):

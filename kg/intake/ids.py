@@ -1,8 +1,8 @@
 """Writing resource IRIs in a cell, short enough for a clerk: the ID column and every column that refers to a row.
 
 - `goal-1/direction-2`: under the plan of the workbook (the first row of the 計画 sheet);
-- `plan/132055/comprehensive-plan-7/measure-2-1`, `source/…`, `municipality/…`: under https://w3id.org/jp-plan-kg/id/;
-- `vp:dx`, `jpp:ProjectEditors`: a prefixed name (the prefixes below);
+- `plan/132055/comprehensive-plan-7/measure-2-1`, `source/…`, `municipality/…`: under the project's id/ namespace;
+- `vp:dx`, `jpp:ProjectEditors`: a prefixed name (the prefixes of kg.namespaces);
 - `https://…` or `<https://…>`: any IRI;  `_:x`: a blank node (the project's own data has none).
 """
 
@@ -12,37 +12,12 @@ import re
 
 from rdflib import BNode, URIRef
 
-from ..namespaces import BASE_IRI
+from ..namespaces import ID, PREFIXES
 from .values import CellProblem
-
-ID_BASE = BASE_IRI + "id/"
 
 # The first segments of IRIs under id/ that are not inside a plan (data/README.md, "IRIs").
 TOP_SEGMENTS = ("plan", "source", "municipality", "prefecture", "national-government", "dataset")
-
-PREFIXES = {
-    "id": ID_BASE,
-    "jpp": BASE_IRI + "ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "u": BASE_IRI + "vocab/unit/",
-    "q": BASE_IRI + "vocab/qualifier/",
-    "bd": BASE_IRI + "vocab/breakdown/",
-    "vp": BASE_IRI + "vocab/viewpoint/",
-    "pd": BASE_IRI + "vocab/policy-domain/",
-    "nd": BASE_IRI + "vocab/national-direction/",
-    "ps": BASE_IRI + "vocab/plan-status/",
-    "cm": BASE_IRI + "vocab/completeness/",
-    "rc": BASE_IRI + "vocab/revision-change/",
-    "sdg": "http://metadata.un.org/sdg/",
-}
+MUNICIPALITY = ID + "municipality/"
 
 _PATH = re.compile(r"^[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*$")
 _CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):([^\s<>\"{}|\\^`]*)$")
@@ -63,7 +38,7 @@ def resolve_id(text: str, *, plan: str | None) -> URIRef | BNode:
         return URIRef(PREFIXES[curie.group(1)] + curie.group(2))
     if _PATH.match(text):
         if text.split("/", 1)[0] in TOP_SEGMENTS:
-            return URIRef(ID_BASE + text)
+            return URIRef(ID + text)
         if plan is None:
             raise CellProblem("id.no_plan", text=text)
         return URIRef(plan.rstrip("/") + "/" + text)
@@ -79,8 +54,8 @@ def id_text(node, *, plan: str | None) -> str:
         rest = iri[len(plan.rstrip("/")) + 1:]
         if _PATH.match(rest) and rest.split("/", 1)[0] not in TOP_SEGMENTS:
             return rest
-    if iri.startswith(ID_BASE):
-        rest = iri[len(ID_BASE):]
+    if iri.startswith(ID):
+        rest = iri[len(ID):]
         if _PATH.match(rest) and rest.split("/", 1)[0] in TOP_SEGMENTS:
             return rest
     for prefix, namespace in PREFIXES.items():

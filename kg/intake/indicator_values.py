@@ -12,11 +12,42 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .cells import Context, concept_iri, is_blank, is_none_mark, lines_of
-from .layout import JPP, PROV, VALUE_ROLES
-from .values import CellProblem, ValuePart, YearReading, read_integer, read_value, read_year
+from ..namespaces import JPP, PREFIXES, PROV
+from .context import Context
+from .layout import VALUE_ROLES
+from .values import (
+    CellProblem,
+    ValuePart,
+    YearReading,
+    is_blank,
+    is_none_mark,
+    lines_of,
+    read_integer,
+    read_value,
+    read_year,
+)
 
-LATEST_AVAILABLE = "https://w3id.org/jp-plan-kg/vocab/qualifier/latest-available"
+LATEST_AVAILABLE = PREFIXES["q"] + "latest-available"
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    """What an indicator's row says that its values take on: its IRI, Japanese label (for the values' labels), unit
+    (for values written without one), sources and source line."""
+    iri: str
+    label: str | None = None
+    unit: str | None = None
+    sources: tuple = ()
+    seed_line: Literal | None = None
+
+    @classmethod
+    def from_columns(cls, iri: str, objects: dict[str, list]) -> IndicatorFacts:
+        """From the objects of the row's label, unit, source and seed_line columns."""
+        labels = [o for o in objects.get("label", []) if isinstance(o, Literal) and o.language == "ja"]
+        units = objects.get("unit", [])
+        lines = objects.get("seed_line", [])
+        return cls(iri=iri, label=str(labels[0]) if labels else None, unit=str(units[0]) if units else None,
+                   sources=tuple(objects.get("source", [])), seed_line=lines[0] if lines else None)
 
 
 @dataclass
@@ -26,6 +57,11 @@ class BuiltValue:
     part: ValuePart
     triples: list[tuple] = field(default_factory=list)
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (subject, predicate) → column key
+
+    def add(self, predicate: str, obj, column: str) -> None:
+        """A statement about the value, made from the cell of `column`."""
+        self.triples.append((self.iri, URIRef(predicate), obj))
+        self.cells[(str(self.iri), predicate)] = column
 
 
 def value_iri(kpi: str, role: str, breakdown: str | None) -> URIRef:
@@ -39,33 +75,29 @@ def generated_label(kpi_label: str | None, role: str, breakdown_label: str | Non
     return f"{kpi_label or ''} {role_ja}{part}（{year_label}）".strip()
 
 
-def _problem(column_key: str, problem: CellProblem) -> CellProblem:
-    problem.column_key = column_key
-    return problem
-
-
-def build_values(kpi: str, role: str, cells: dict, *, kpi_label: str | None, kpi_unit: str | None,
-                 kpi_sources: list, kpi_seed_line: Literal | None, ctx: Context) -> list[BuiltValue]:
-    """The value resources of one role; raises CellProblem with .column_key naming the cell to fix."""
+def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context) -> list[BuiltValue]:
+    """The value resources of one role (baseline or target) from the row's cells; raises CellProblem with
+    .column_key naming the cell to fix."""
+    kpi = indicator.iri
     year_raw, value_raw = cells.get(f"{role}_year"), cells.get(f"{role}_value")
     if is_blank(year_raw) and is_blank(value_raw):
         return []
     if is_blank(year_raw):
-        raise _problem(f"{role}_year", CellProblem("value.year_missing", text=str(value_raw).strip(), column=""))
+        raise CellProblem("value.year_missing", column_key=f"{role}_year", text=str(value_raw).strip(), column="")
     if is_blank(value_raw):
-        raise _problem(f"{role}_value", CellProblem("value.value_missing", text=str(year_raw).strip(), column=""))
+        raise CellProblem("value.value_missing", column_key=f"{role}_value", text=str(year_raw).strip(), column="")
     try:
         year = read_year(year_raw)
     except CellProblem as problem:
-        raise _problem(f"{role}_year", problem) from None
+        raise problem.located(f"{role}_year") from None
     try:
-        parts = read_value(value_raw, words=ctx.vocabulary.value_words(), default_unit=kpi_unit)
+        parts = read_value(value_raw, words=ctx.vocabulary.value_words(), default_unit=indicator.unit)
     except CellProblem as problem:
-        raise _problem(f"{role}_value", problem) from None
+        raise problem.located(f"{role}_value") from None
     try:
-        extra = [concept_iri("qualifier", q, ctx.vocabulary) for q in lines_of(cells.get(f"{role}_qualifier"))]
+        extra = [ctx.vocabulary.concept_iri("qualifier", q) for q in lines_of(cells.get(f"{role}_qualifier"))]
     except CellProblem as problem:
-        raise _problem(f"{role}_qualifier", problem) from None
+        raise problem.located(f"{role}_qualifier") from None
     labels = _per_part(cells.get(f"{role}_label"), len(parts), f"{role}_label")
     lines = _per_part(cells.get(f"{role}_line"), len(parts), f"{role}_line")
     breakdown_labels = {t.iri: t.label_ja for t in ctx.vocabulary.scheme("breakdown").terms}
@@ -75,40 +107,35 @@ def build_values(kpi: str, role: str, cells: dict, *, kpi_label: str | None, kpi
     for index, part in enumerate(parts):
         iri = value_iri(kpi, role, part.breakdown)
         value = BuiltValue(iri=iri, year=year, part=part)
-
-        def add(predicate: str, obj, column: str) -> None:
-            value.triples.append((iri, URIRef(predicate), obj))
-            value.cells[(str(iri), predicate)] = column
-
         value.triples.append((URIRef(kpi), link, iri))
         value.cells[(str(kpi), str(link))] = f"{role}_value"
-        add(str(RDF.type), value_class, f"{role}_value")
+        value.add(str(RDF.type), value_class, f"{role}_value")
         label = labels[index] if labels else None
         if label is None:
-            label = generated_label(kpi_label, role, breakdown_labels.get(part.breakdown), year.label)
-            add(str(RDFS.label), Literal(label, lang="ja"), f"{role}_value")
+            label = generated_label(indicator.label, role, breakdown_labels.get(part.breakdown), year.label)
+            value.add(str(RDFS.label), Literal(label, lang="ja"), f"{role}_value")
         elif label != "":
-            add(str(RDFS.label), Literal(label, lang="ja"), f"{role}_label")
-        add(JPP + ("fiscalYear" if year.fiscal else "calendarYear"), Literal(str(year.year), datatype=XSD.integer), f"{role}_year")
-        add(JPP + "yearLabel", Literal(year.label, lang="ja"), f"{role}_year")
-        add(JPP + "numericValue", Literal(part.number, datatype=XSD.decimal), f"{role}_value")
-        add(JPP + "unit", URIRef(part.unit), f"{role}_value")
-        add(JPP + "valueLabel", Literal(part.label, lang="ja"), f"{role}_value")
+            value.add(str(RDFS.label), Literal(label, lang="ja"), f"{role}_label")
+        value.add(JPP + ("fiscalYear" if year.fiscal else "calendarYear"), Literal(str(year.year), datatype=XSD.integer), f"{role}_year")
+        value.add(JPP + "yearLabel", Literal(year.label, lang="ja"), f"{role}_year")
+        value.add(JPP + "numericValue", Literal(part.number, datatype=XSD.decimal), f"{role}_value")
+        value.add(JPP + "unit", URIRef(part.unit), f"{role}_value")
+        value.add(JPP + "valueLabel", Literal(part.label, lang="ja"), f"{role}_value")
         if part.breakdown:
-            add(JPP + "breakdown", URIRef(part.breakdown), f"{role}_value")
+            value.add(JPP + "breakdown", URIRef(part.breakdown), f"{role}_value")
         qualifiers = set(part.qualifiers) | set(map(str, extra))
         if year.latest_available:
             qualifiers.add(LATEST_AVAILABLE)
         for qualifier in sorted(qualifiers):
             column = f"{role}_qualifier" if qualifier in map(str, extra) else f"{role}_value"
-            add(JPP + "qualifier", URIRef(qualifier), column)
-        for source in kpi_sources:
-            add(PROV + "wasDerivedFrom", source, "source")
+            value.add(JPP + "qualifier", URIRef(qualifier), column)
+        for source in indicator.sources:
+            value.add(PROV + "wasDerivedFrom", source, "source")
         line = lines[index] if lines else None
-        if line is None and kpi_seed_line is not None:
-            add(JPP + "seedLine", kpi_seed_line, "seed_line")
+        if line is None and indicator.seed_line is not None:
+            value.add(JPP + "seedLine", indicator.seed_line, "seed_line")
         elif line not in (None, ""):
-            add(JPP + "seedLine", line, f"{role}_line")
+            value.add(JPP + "seedLine", line, f"{role}_line")
         built.append(value)
     return built
 
@@ -119,7 +146,7 @@ def _per_part(raw, count: int, column_key: str) -> list | None:
         return None
     lines = lines_of(raw)
     if len(lines) not in (1, count):
-        raise _problem(column_key, CellProblem("value.lines_mismatch", lines=len(lines), parts=count))
+        raise CellProblem("value.lines_mismatch", column_key=column_key, lines=len(lines), parts=count)
     if len(lines) == 1:
         lines = lines * count
     values = []
@@ -130,7 +157,7 @@ def _per_part(raw, count: int, column_key: str) -> list | None:
             try:
                 values.append(Literal(str(read_integer(line)), datatype=XSD.integer))
             except CellProblem as problem:
-                raise _problem(column_key, problem) from None
+                raise problem.located(column_key) from None
         else:
             values.append(line)
     return values

@@ -4,37 +4,34 @@ editorial classification in data/ttl/classification/<name>.ttl; each file replac
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import RDF
 
 from ..errors import KgError
-from .ids import ID_BASE, PREFIXES
-from .ingest import IngestResult
+from ..namespaces import ID, PREFIXES, RDF_TYPE, RDFS_LABEL
+from ..rdf.terms import natural_key, to_oxigraph
+from .result import IngestResult
 
-TURTLE_PREFIXES = ("jpp", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "schema", "u", "q", "bd", "vp", "pd", "nd",
-                   "ps", "cm", "rc", "sdg")
+# The prefixes declared at the top of a written file, in this order (their IRIs: kg.namespaces). Not id: the @base
+# is id/, and IRIs under it are written relative to it.
+DECLARED_PREFIXES = ("jpp", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "schema", "u", "q", "bd", "vp", "pd", "nd",
+                     "ps", "cm", "rc", "sdg")
 
 
 def turtle(graph: Graph, *, header: str) -> str:
     """Turtle as the project writes it by hand: @base id/, the usual prefixes, one block per resource in tree order."""
-    import pyoxigraph as ox
-
-    from ..rdf.terms import to_oxigraph
-
-    first = {str(RDF.type): 0, PREFIXES["rdfs"] + "label": 1}
+    first = {RDF_TYPE: 0, RDFS_LABEL: 1}
 
     def key(triple):
         s, p, o = triple
-        subject = [int(x) if i % 2 else x for i, x in enumerate(re.split(r"(\d+)", str(s)))]
-        return (subject, first.get(str(p), 2), str(p), str(o))
+        return (natural_key(s), first.get(str(p), 2), str(p), str(o))
 
     triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in sorted(graph, key=key)]
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, base_iri=ID_BASE,
-                        prefixes={p: PREFIXES[p] for p in TURTLE_PREFIXES}).decode("utf-8")
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, base_iri=ID,
+                        prefixes={p: PREFIXES[p] for p in DECLARED_PREFIXES}).decode("utf-8")
     # Oxigraph writes the prefixes relative to the base (</jp-plan-kg/ontology#>): declare them in full instead, and
     # leave a blank line after each resource. Its literals escape line breaks, so every line is a line of syntax.
     body = []
@@ -44,7 +41,7 @@ def turtle(graph: Graph, *, header: str) -> str:
         body.append(line)
         if line.endswith(" ."):
             body.append("")
-    declarations = [f"@base <{ID_BASE}> ."] + [f"@prefix {p}: <{PREFIXES[p]}> ." for p in TURTLE_PREFIXES]
+    declarations = [f"@base <{ID}> ."] + [f"@prefix {p}: <{PREFIXES[p]}> ." for p in DECLARED_PREFIXES]
     comments = "".join(f"# {line}\n" for line in header.splitlines())
     return comments + "\n" + "\n".join(declarations) + "\n\n" + "\n".join(body).rstrip() + "\n"
 
@@ -69,7 +66,7 @@ def write_outputs(result: IngestResult, *, out: Path, classification_out: Path |
     try:
         for path, text, _count in outputs:
             temporaries.append(_write_temporary(path, text))
-        for (path, _text, _count), temporary in zip(outputs, temporaries):
+        for (path, _text, _count), temporary in zip(outputs, temporaries, strict=True):
             os.replace(temporary, path)
     except OSError as exc:
         raise KgError(f"cannot write {exc.filename or out}: {exc.strerror or exc}",

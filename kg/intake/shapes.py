@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from ..project import Project
+from ..rdf.files import parse_rdf_file
+from ..rdf.terms import to_oxigraph
+from ..validation.validate import reference_triples, validate_triples
 from .ids import curie, id_text
-from .ingest import IngestResult
 from .messages import Problem
+from .result import IngestResult
 
 
 @dataclass
@@ -23,8 +27,6 @@ class ProjectIndex:
 
     @classmethod
     def load(cls, project: Project, *, exclude: tuple[Path, ...] = ()) -> ProjectIndex:
-        from ..rdf.files import parse_rdf_file
-
         excluded = {Path(p).resolve() for p in exclude}
         known: set[str] = set()
         data_files: dict[Path, set[str]] = {}
@@ -40,12 +42,6 @@ class ProjectIndex:
 
 
 def shape_problems(result: IngestResult, *, project: Project, index: ProjectIndex, lang: str) -> list[Problem]:
-    from ..rdf.files import parse_rdf_file
-    from ..rdf.terms import to_oxigraph
-    from ..validation.validate import reference_triples, validate_triples
-
-    import pyoxigraph as ox
-
     data = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
             for graph in (result.facts, result.classification) for s, p, o in graph]
     defined = {str(s) for graph in (result.facts, result.classification) for s in graph.subjects()}

@@ -56,7 +56,7 @@ def _read_workbook(path: Path, *, lang: str) -> list[Table]:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnreadableInput("file.unreadable", lang, path=path, reason=type(exc).__name__) from None
-    except Exception as exc:  # openpyxl raises its own InvalidFileException for other file types
+    except Exception as exc:
         raise UnreadableInput("file.unreadable", lang, path=path, reason=str(exc).splitlines()[0][:80]) from None
     tables = []
     try:

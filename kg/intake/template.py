@@ -12,13 +12,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from .layout import FIRST_DATA_ROW, INSTRUCTIONS_SHEET_NAME, LISTS_SHEET_NAME, NONE_MARK, SHEETS, Column, Sheet
+from .columns import CLASSIFICATION, Column, Sheet
+from .layout import FIRST_DATA_ROW, INSTRUCTIONS_SHEET_NAME, LISTS_SHEET_NAME, SHEETS
 from .messages import SCHEME_NAMES
-from .vocabulary import ONTOLOGY, Vocabulary
+from .values import NONE_MARK
+from .vocabulary import Vocabulary
 
 VALIDATED_ROWS = 2000  # drop-downs reach this row; a plan has a few hundred rows at most
-TEXT_READS = {"id", "text", "ref", "code", "publisher", "value-year", "value", "value-label", "value-line", "subject",
-              "property", "object", "object-type", "graph", "year-month"}
 HEADER_FILL, REQUIRED_FILL, EDITORIAL_FILL = "DDEBF7", "FCE4D6", "E2EFDA"
 BOOLEAN_WORDS = ["TRUE", "FALSE"]
 
@@ -31,8 +31,9 @@ def build_workbook(vocabulary: Vocabulary, rows: dict[str, list[dict]] | None = 
     instructions = book.active
     instructions.title = INSTRUCTIONS_SHEET_NAME
     lists = _lists(book, vocabulary)
+    breakdown_words = _breakdown_words(lists)
     for sheet in SHEETS:
-        _data_sheet(book, sheet, vocabulary, lists, (rows or {}).get(sheet.key, []))
+        _data_sheet(book, sheet, lists, breakdown_words, (rows or {}).get(sheet.key, []))
     _instructions(instructions, vocabulary)
     book.move_sheet(lists.title, offset=len(book.sheetnames))
     lists.sheet_state = "hidden"
@@ -68,7 +69,7 @@ def _lists(book, vocabulary: Vocabulary):
     named = [(f"scheme:{key}", terms.labels()) for key, terms in sorted(vocabulary.schemes.items())]
     for data_sheet in SHEETS:
         if data_sheet.classes:
-            named.append((f"kind:{data_sheet.key}", [_class_label(vocabulary, c) for c in data_sheet.classes]))
+            named.append((f"kind:{data_sheet.key}", [vocabulary.class_label(c) for c in data_sheet.classes]))
     named.append(("boolean", BOOLEAN_WORDS))
     for index, (name, labels) in enumerate(named, start=1):
         letter = get_column_letter(index)
@@ -80,14 +81,9 @@ def _lists(book, vocabulary: Vocabulary):
     return sheet
 
 
-def _class_label(vocabulary: Vocabulary, local_name: str) -> str:
-    term = vocabulary.classes.by_iri(ONTOLOGY + local_name)
-    return term.label_ja if term and term.label_ja else local_name
-
-
 # --- data sheets ---------------------------------------------------------------------------------------
 
-def _data_sheet(book, sheet: Sheet, vocabulary: Vocabulary, lists, rows: list[dict]) -> None:
+def _data_sheet(book, sheet: Sheet, lists, breakdown_words: str, rows: list[dict]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -95,7 +91,7 @@ def _data_sheet(book, sheet: Sheet, vocabulary: Vocabulary, lists, rows: list[di
     ws = book.create_sheet(sheet.name)
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
-        fill = REQUIRED_FILL if column.required else EDITORIAL_FILL if column.graph == "classification" else HEADER_FILL
+        fill = REQUIRED_FILL if column.required else EDITORIAL_FILL if column.graph == CLASSIFICATION else HEADER_FILL
         for row, text in ((1, column.ja), (2, column.en)):
             cell = ws.cell(row=row, column=index, value=text)
             cell.font = Font(bold=row == 1)
@@ -105,7 +101,7 @@ def _data_sheet(book, sheet: Sheet, vocabulary: Vocabulary, lists, rows: list[di
         if note:
             ws.cell(row=1, column=index).comment = Comment(note, "kg template", width=320, height=160)
         ws.column_dimensions[letter].width = column.width
-        _validation(ws, column, letter, sheet, lists)
+        _validation(ws, column, f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATED_ROWS}", sheet, lists, breakdown_words)
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=2)
     wrap = Alignment(wrap_text=True, vertical="top")
     for offset, row in enumerate(rows):
@@ -121,7 +117,7 @@ def _data_sheet(book, sheet: Sheet, vocabulary: Vocabulary, lists, rows: list[di
             else:
                 cell.value = value
     for index, column in enumerate(sheet.columns, start=1):
-        if column.reads in TEXT_READS:
+        if column.text_format:
             # Text format keeps 022012 and 2-1 as typed instead of turning them into numbers or dates.
             ws.column_dimensions[get_column_letter(index)].number_format = "@"
 
@@ -144,46 +140,27 @@ def _column_note(column: Column) -> str:
     return "\n".join(parts)
 
 
-def _validation(ws, column: Column, letter: str, sheet: Sheet, lists) -> None:
+def _validation(ws, column: Column, cells: str, sheet: Sheet, lists, breakdown_words: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    cells = f"{letter}{FIRST_DATA_ROW}:{letter}{VALIDATED_ROWS}"
-    source = None
-    if column.reads == "kind":
-        source = lists.ranges.get(f"kind:{sheet.key}")
-    elif column.reads in ("concept", "value-qualifier") and column.scheme:
-        source = lists.ranges.get(f"scheme:{column.scheme}")
-    elif column.reads == "boolean":
-        source = lists.ranges["boolean"]
+    pick_list = column.pick_list(sheet.key)
+    source = lists.ranges.get(pick_list.name) if pick_list else None
+    prompt = column.prompt(breakdown_words)
     if source:
-        scheme_ja, scheme_en = SCHEME_NAMES.get(column.scheme or "", (column.ja, column.en))
-        if column.reads == "kind":
-            scheme_ja, scheme_en = "種類", "kinds"
-        elif column.reads == "boolean":
-            scheme_ja, scheme_en = "TRUE・FALSE", "TRUE and FALSE"
         validation = DataValidation(
             type="list", formula1=f"={source}", allow_blank=True,
             # A list allows one value per cell; columns that take several (one per line) offer the list but accept more.
             showErrorMessage=not column.multi, errorStyle="stop",
             errorTitle="一覧にない値 / not in the list",
-            error=f"{scheme_ja}の一覧から選んでください。Pick one of the {scheme_en}.",
+            error=f"{pick_list.ja}の一覧から選んでください。Pick one of the {pick_list.en}.",
             promptTitle=column.ja[:32], prompt=("一覧から選ぶ。" + ("複数なら改行で区切る。" if column.multi else ""))[:255],
             showInputMessage=True)
-        validation.add(cells)
-        ws.add_data_validation(validation)
-    elif column.reads in ("value-year", "fiscal-year", "year-month"):
-        validation = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=column.ja[:32],
-                                    prompt=(column.help_ja or "令和5年度、R5、2023 など。")[:255])
-        validation.add(cells)
-        ws.add_data_validation(validation)
-    elif column.reads == "value":
-        # Breakdown words come from ontology/vocab/breakdowns.ttl; a value names them, e.g. 小学校:76.5% 中学校:72.1%.
-        words = _breakdown_words(lists)
-        validation = DataValidation(
-            allow_blank=True, showInputMessage=True, promptTitle=column.ja[:32],
-            prompt=(f"書かれたとおりに：14,070人、12.5%、延べ 759 人。内訳（{words}）は 小学校:76.5% 中学校:72.1% のように。")[:255])
-        validation.add(cells)
-        ws.add_data_validation(validation)
+    elif prompt:
+        validation = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=column.ja[:32], prompt=prompt[:255])
+    else:
+        return
+    validation.add(cells)
+    ws.add_data_validation(validation)
 
 
 def _breakdown_words(lists) -> str:
@@ -268,7 +245,7 @@ def _instructions(ws, vocabulary: Vocabulary) -> None:
             values = [sheet.name, column.ja, column.en, "○" if column.required else "", column.help_ja, column.help_en]
             for index, text in enumerate(values, start=1):
                 ws.cell(row=row, column=index, value=text)
-    for letter, width in zip("ABCDEF", (60, 60, 24, 10, 50, 50)):
+    for letter, width in zip("ABCDEF", (60, 60, 24, 10, 50, 50), strict=True):
         ws.column_dimensions[letter].width = width
     for line in ws.iter_rows():
         for cell in line:

@@ -14,21 +14,28 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-# The western year before year 1 of each era: 令和N = 2018 + N, 平成N = 1988 + N, 昭和N = 1925 + N.
-ERA_OFFSETS = {"令和": 2018, "平成": 1988, "昭和": 1925, "r": 2018, "h": 1988, "s": 1925}
-ERA_LAST_YEAR = {"平成": 31, "h": 31, "昭和": 64, "s": 64}
+from ..eras import ERA_YEAR_PATTERN, NoSuchEraYear, western_year
+
 YEAR_RANGE = (1900, 2200)  # as the shapes (jpps:IndicatorValueShape-fiscalYear)
 
 LATEST_AVAILABLE_WORDS = ("直近まで",)
+NONE_MARK = "-"  # written in a column with a default: "none", not "the default"
+NONE_WORDS = (NONE_MARK, "－", "ー", "なし")
 
 
 class CellProblem(Exception):
-    """A cell that cannot be read; `code` selects the message, `params` fill it in."""
+    """A cell that cannot be read; `code` selects the message, `params` fill it in, and `column_key` names the
+    column to report it at when the problem is about another cell than the one being read (None: that one)."""
 
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, *, column_key: str | None = None, **params):
         super().__init__(code)
         self.code = code
+        self.column_key = column_key
         self.params = params
+
+    def located(self, column_key: str) -> CellProblem:
+        """The same problem, to be reported at the column `column_key`."""
+        return CellProblem(self.code, column_key=column_key, **self.params)
 
 
 def nfkc(text: str) -> str:
@@ -52,6 +59,20 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def lines_of(raw) -> list[str]:
+    """A cell's values: one per line, blank lines dropped."""
+    text = cell_text(raw)
+    return [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
+
+
+def is_blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def is_none_mark(raw) -> bool:
+    return isinstance(raw, str) and raw.strip() in NONE_WORDS
+
+
 # --- years -------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -63,11 +84,9 @@ class YearReading:
 
 
 _ERA_YEAR = re.compile(
-    r"^(?P<era>令和|平成|昭和|[RHSrhs])\.?\s*(?P<n>元|\d{1,2})\s*"
-    r"(?:\(\s*(?P<western>\d{4})\s*(?:年度|年)?\s*\))?\s*(?P<suffix>年度|年)?$")
+    rf"^{ERA_YEAR_PATTERN}\s*(?:\(\s*(?P<western>\d{{4}})\s*(?:年度|年)?\s*\))?\s*(?P<suffix>年度|年)?$")
 _WESTERN_YEAR = re.compile(
-    r"^(?:FY|fy)?\s*(?P<western>\d{4})\s*(?:\(\s*(?P<era>令和|平成|昭和|[RHSrhs])\.?\s*(?P<n>元|\d{1,2})\s*(?:年度|年)?\s*\))?"
-    r"\s*(?P<suffix>年度|年)?$")
+    rf"^(?:FY|fy)?\s*(?P<western>\d{{4}})\s*(?:\(\s*{ERA_YEAR_PATTERN}\s*(?:年度|年)?\s*\))?\s*(?P<suffix>年度|年)?$")
 _PARENTHESISED_QUALIFIER = re.compile(r"[\s(]*直近まで[\s)]*")
 
 
@@ -89,13 +108,7 @@ def read_year(raw, *, want_fiscal: bool | None = None) -> YearReading:
     if not match:
         raise CellProblem("year.unreadable", text=label)
     groups = match.groupdict()
-    year = None
-    if groups.get("era"):
-        era = groups["era"] if groups["era"] in ERA_OFFSETS else groups["era"].lower()
-        number = 1 if groups["n"] == "元" else int(groups["n"])
-        if number < 1 or number > ERA_LAST_YEAR.get(era, 99):
-            raise CellProblem("year.era_out_of_range", text=label)
-        year = ERA_OFFSETS[era] + number
+    year = _era_year(groups, label) if groups.get("era") else None
     western = int(groups["western"]) if groups.get("western") else None
     if year is not None and western is not None and western != year:
         raise CellProblem("year.era_mismatch", text=label, era_year=year, western=western)
@@ -108,11 +121,18 @@ def read_year(raw, *, want_fiscal: bool | None = None) -> YearReading:
     return YearReading(year=year, fiscal=fiscal, label=label, latest_available=latest)
 
 
+def _era_year(groups: dict, label: str) -> int:
+    try:
+        return western_year(groups["era"], groups["era_number"])
+    except NoSuchEraYear:
+        raise CellProblem("year.era_out_of_range", text=label) from None
+
+
 def read_fiscal_year(raw) -> int:
     return read_year(raw, want_fiscal=True).year
 
 
-_YEAR_MONTH_ERA = re.compile(r"^(?P<era>令和|平成|昭和|[RHSrhs])\.?\s*(?P<n>元|\d{1,2})\s*(?:年|\.|/|-)\s*(?P<month>\d{1,2})\s*月?$")
+_YEAR_MONTH_ERA = re.compile(rf"^{ERA_YEAR_PATTERN}\s*(?:年|\.|/|-)\s*(?P<month>\d{{1,2}})\s*月?$")
 _YEAR_MONTH_WESTERN = re.compile(r"^(?P<western>\d{4})\s*(?:年|\.|/|-)\s*(?P<month>\d{1,2})\s*月?$")
 
 
@@ -126,14 +146,7 @@ def read_year_month(raw) -> str:
     if not match:
         raise CellProblem("year_month.unreadable", text=label)
     groups = match.groupdict()
-    if groups.get("era"):
-        era = groups["era"] if groups["era"] in ERA_OFFSETS else groups["era"].lower()
-        number = 1 if groups["n"] == "元" else int(groups["n"])
-        if number < 1 or number > ERA_LAST_YEAR.get(era, 99):
-            raise CellProblem("year.era_out_of_range", text=label)
-        year = ERA_OFFSETS[era] + number
-    else:
-        year = int(groups["western"])
+    year = _era_year(groups, label) if groups.get("era") else int(groups["western"])
     month = int(groups["month"])
     if not 1 <= month <= 12 or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
         raise CellProblem("year_month.unreadable", text=label)
@@ -273,7 +286,7 @@ CHECK_DIGIT_WEIGHTS = (6, 5, 4, 3, 2)
 
 def check_digit(five_digits: str) -> int:
     """全国地方公共団体コード: weights 6,5,4,3,2; r = sum mod 11; check = (11 - r) mod 10."""
-    remainder = sum(int(d) * w for d, w in zip(five_digits, CHECK_DIGIT_WEIGHTS)) % 11
+    remainder = sum(int(d) * w for d, w in zip(five_digits, CHECK_DIGIT_WEIGHTS, strict=True)) % 11
     return (11 - remainder) % 10
 
 

@@ -9,18 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
-from ..namespaces import BASE_IRI
+from ..namespaces import JPP, OWL, RDF_TYPE, RDFS_LABEL, SKOS, VOCAB
 from ..project import Project
 from ..rdf.files import parse_rdf_file
-from .values import ValueWords, nfkc
+from .messages import SCHEME_NAMES
+from .values import CellProblem, ValueWords, nfkc
 
-ONTOLOGY = BASE_IRI + "ontology#"
-VOCAB = BASE_IRI + "vocab/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
+OWL_CLASS = OWL + "Class"
 
 
 @dataclass(frozen=True)
@@ -75,6 +72,20 @@ class Vocabulary:
     def scheme(self, key: str) -> TermList:
         return self.schemes[key]
 
+    def concept_iri(self, scheme_key: str, text: str) -> URIRef:
+        """The concept of a scheme that a cell names (by label, notation or IRI)."""
+        scheme = self.scheme(scheme_key)
+        term = scheme.find(text)
+        if term is None:
+            ja, en = SCHEME_NAMES.get(scheme_key, (scheme_key, scheme_key))
+            raise CellProblem("concept.unknown", text=text, scheme=ja, scheme_en=en, known="、".join(scheme.labels()))
+        return URIRef(term.iri)
+
+    def class_label(self, local_name: str) -> str:
+        """What the 種類 (kind) column shows for a class of the ontology: its Japanese label."""
+        term = self.classes.by_iri(JPP + local_name)
+        return term.label_ja if term and term.label_ja else local_name
+
     def value_words(self) -> ValueWords:
         units = {}
         for term in self.schemes["unit"].terms:
@@ -122,7 +133,7 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
             in_scheme.setdefault(o.value, []).append(s.value)
         elif p == SKOS + "hasTopConcept" and isinstance(o, ox.NamedNode):
             top_order.setdefault(o.value, len(top_order))
-        elif p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value == OWL_CLASS and s.value.startswith(ONTOLOGY):
+        elif p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value == OWL_CLASS and s.value.startswith(JPP):
             classes.append(s.value)
 
     def term(iri: str) -> Term:
