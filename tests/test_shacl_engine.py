@@ -12,18 +12,18 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
 import pytest
 
-from conftest import ROOT
 from kg.project import default_project
 from kg.rdf.files import parse_rdf_file
-from kg.validation.shacl import read_shapes, validate_store
 from kg.rdf.terms import rdflib_graph, to_oxigraph
+from kg.validation.shacl import read_shapes, validate_store
 from kg.validation.validate import validate_files, validate_triples
+
+from conftest import ROOT
 
 FIXTURES = sorted((ROOT / "tests" / "shapes").glob("*/*.ttl"))
 NUMERIC = ("integer", "decimal", "double", "float")
@@ -198,11 +198,10 @@ def test_shapes_using_a_feature_the_engine_lacks_go_to_pyshacl(tmp_path):
 
 
 def test_sparql_constraints_get_path_and_this_as_variables_only():
-    from kg.validation.shacl.engine import _substituted
-    from kg.validation.shacl.shapes import Path
+    from kg.validation.shacl.shapes import Path, substitute
 
-    text = _substituted('SELECT $this ?v WHERE { $this $PATH ?v FILTER(REGEX(?v, "^a$this")) }',
-                        Path("predicate", term=ox.NamedNode("http://example.org/p")))
+    text = substitute('SELECT $this ?v WHERE { $this $PATH ?v FILTER(REGEX(?v, "^a$this")) }',
+                      Path("predicate", term=ox.NamedNode("http://example.org/p")).sparql())
     assert text == 'SELECT ?this ?v WHERE { ?this <http://example.org/p> ?v FILTER(REGEX(?v, "^a$this")) }'
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pyoxigraph as ox
 import rdflib

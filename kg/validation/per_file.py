@@ -2,12 +2,15 @@
 
 A data file is validated with the ontology and vocabularies, the reference data (municipalities, sources …)
 and the other data files its links lead to: the shapes follow links forward (a strategy's citation to the
-comprehensive plan's measure, a classification's link to a goal) and backward only along the inverse paths
-they name (a value to the indicator that has it). So a file's results depend on its own content, on the files
-its links reach and on the files that link to it along those inverse paths; that is the key its results are
-cached under (build/cache/validation/), with the shapes, ontology and reference data. A rebuild after one
-municipality's file changed validates that file and the files that depend on it. Files that need validating go
-in batches to worker processes (one per core).
+comprehensive plan's measure, a classification's link to a goal) and backward from a focus node only along
+the links kg.validation.dependencies finds in them (an inverse path from a value to the indicator that has it,
+a SPARQL constraint's pattern with $this as object). So a file's results depend on its own content, on the
+files its links reach and on the files that link to it along those backward links; that is the key its
+results are cached under (build/cache/validation/), with the shapes, ontology, reference data and the
+validation code itself. A rebuild after one municipality's file changed validates that file and the files that
+depend on it. Where the shapes may read more than that (kg.validation.dependencies.BackwardLinks.unbounded),
+all data files are validated together, as one unit whose key changes with any of them. Files that need
+validating go in batches to worker processes (one per core).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,13 +30,12 @@ import pyoxigraph as ox
 from ..project import Project
 from ..rdf.dataset import load_project_dataset
 from ..rdf.files import parse_rdf_file
-from .dependencies import data_dependencies, data_graphs_of, inverse_predicates
+from .dependencies import backward_links, data_dependencies, data_graphs_of
 from .pyshacl_engine import load_shapes
 from .report import ValidationIssue, ValidationReport
-from .validate import reachable_triples, validate_triples
+from .validate import DataContext, reachable_triples, validate_triples
 
 BATCH_TRIPLES = 60_000  # per engine run: large enough to amortise its start, small enough for memory
-CACHE_VERSION = "3"  # 3: the set-based engine; keys include the files a file's links lead to
 
 
 def _digest(*parts: bytes) -> str:
@@ -42,10 +45,28 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """The validation code and the engines it runs. Cached results were keyed on a version number bumped by
+    hand, and a change that forgot it (a new constraint, a dependency found differently) reused stale results;
+    this key changes on its own with any change to kg.validation, the RDF reading it relies on (kg.rdf) or the
+    installed engines."""
+    package = Path(__file__).resolve().parent.parent
+    sources = sorted((package / "validation").rglob("*.py")) + sorted((package / "rdf").rglob("*.py"))
+    versions = []
+    for name in ("pyoxigraph", "pyshacl", "rdflib"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            versions.append(name.encode())
+    return _digest(*versions, *(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes() for p in sources))
+
+
 def environment_key(project: Project, lang: str) -> str:
-    """Everything a file is validated with: shapes, ontology and vocabularies, reference data, language."""
+    """Everything a file is validated with: the code, shapes, ontology and vocabularies, reference data,
+    language."""
     files = project.shape_files() + project.ontology_files() + project.reference_files()
-    return _digest(CACHE_VERSION.encode(), lang.encode(), *(p.read_bytes() for p in files))
+    return _digest(code_key().encode(), lang.encode(), *(p.read_bytes() for p in files))
 
 
 def validate_project_files(project: Project, *, data_files: list[Path] | None = None,
@@ -58,20 +79,13 @@ def validate_project_files(project: Project, *, data_files: list[Path] | None = 
     cache_dir = project.build_dir / "cache" / "validation"
     cache_dir.mkdir(parents=True, exist_ok=True)
     env = environment_key(project, lang)
-    reference = {p.resolve() for p in project.reference_files()}
     if data_files is None or dependencies is None:
         dataset = load_project_dataset(project)
         data_files = [g.path for g in data_graphs_of(project, dataset.graphs)]
         dependencies = data_dependencies(project, dataset)
     known = digests or {}
     file_digest = {path: known.get(path) or hashlib.sha256(path.read_bytes()).digest() for path in data_files}
-    # The reference files are validated as one unit (they link to each other); every other file on its own.
-    units: list[tuple[tuple[Path, ...], tuple[Path, ...], str]] = []
-    if reference:
-        units.append((tuple(sorted(reference)), (), _digest(env.encode(), b"reference")))
-    for path in data_files:
-        needs = tuple(sorted(dependencies.get(path, ())))
-        units.append(((path,), needs, _digest(env.encode(), file_digest[path], *(file_digest[p] for p in needs))))
+    units = _units(project, data_files, dependencies, file_digest, env)
     issues: list[ValidationIssue] = []
     todo = []
     for unit, needs, key in units:
@@ -93,6 +107,25 @@ def validate_project_files(project: Project, *, data_files: list[Path] | None = 
             issues += [ValidationIssue(**{**i, "files": tuple(i["files"])}) for i in unit_issues]
     unique = list({(i.focus_node, i.result_path, i.value, i.source_shape, i.message): i for i in issues}.values())
     return ValidationReport(conforms=not any(i.severity == "Violation" for i in unique), issues=unique)
+
+
+def _units(project: Project, data_files: list[Path], dependencies: dict[Path, set[Path]],
+           file_digest: dict[Path, bytes], env: str) -> list[tuple[tuple[Path, ...], tuple[Path, ...], str]]:
+    """(the files validated together, the files they are validated with, the key of their results)."""
+    reference = tuple(sorted({p.resolve() for p in project.reference_files()}))
+    unbounded = backward_links(project).unbounded
+    if unbounded:
+        # The shapes may read data no link of a file leads to: only the whole data validates like the whole.
+        everything = tuple(sorted(set(reference) | set(data_files)))
+        paths = sorted(data_files)
+        return [(everything, (), _digest(env.encode(), b"all files", *(p.as_posix().encode() for p in paths),
+                                         *(file_digest[p] for p in paths)))]
+    # The reference files are validated as one unit (they link to each other); every other file on its own.
+    units = [(reference, (), _digest(env.encode(), b"reference"))] if reference else []
+    for path in data_files:
+        needs = tuple(sorted(dependencies.get(path, ())))
+        units.append(((path,), needs, _digest(env.encode(), file_digest[path], *(file_digest[p] for p in needs))))
+    return units
 
 
 def _read_cached(path: Path) -> list[dict] | None:
@@ -144,11 +177,15 @@ def _context_version(root: str, build_dir: str, _files: tuple):
 
     project = default_project(root=root, build_dir=build_dir)
     ontology = [t for p in project.ontology_files() for t in parse_rdf_file(p).triples]
+    inverse = backward_links(project).predicates
     by_subject: dict = defaultdict(list)
+    linking_to: dict = defaultdict(list)  # node -> the reference triples linking to it along those predicates
     for path in project.reference_files():
         for t in parse_rdf_file(path).triples:
             by_subject[t.subject].append(t)
-    return project, ontology, by_subject, load_shapes(project), inverse_predicates(project)
+            if t.predicate.value in inverse:
+                linking_to[t.object].append(t)
+    return project, ontology, by_subject, linking_to, load_shapes(project), inverse
 
 
 def _parsed(path: str) -> list[ox.Triple]:
@@ -165,7 +202,7 @@ def _parsed_version(path: str, _size: int, _mtime_ns: int) -> list[ox.Triple]:
 
 def _validate_batch(job) -> dict[str, list[dict]]:
     root, build_dir, batch, lang = job
-    project, ontology, reference_by_subject, shapes, inverse = _context(root, build_dir)
+    project, ontology, reference_by_subject, reference_linking_to, shapes, inverse = _context(root, build_dir)
     data: list[ox.Triple] = []
     origin: dict[str, set[str]] = defaultdict(set)
     unit_of_subject: dict[str, set[str]] = defaultdict(set)
@@ -178,19 +215,21 @@ def _validate_batch(job) -> dict[str, list[dict]]:
                 data.append(t)
                 origin[t.subject.value].add(name)
                 unit_of_subject[t.subject.value].add(key)
+    own = {t.subject for t in data}
+    # Links into this batch along the predicates the shapes follow backward, from the reference data and from
+    # the files the batch depends on.
+    data += [t for node in own for t in reference_linking_to.get(node, ()) if t.subject not in own]
     by_subject = reference_by_subject
     if needed:
         by_subject = defaultdict(list, {k: list(v) for k, v in reference_by_subject.items()})
-        own = {t.subject for t in data}
         for path in sorted(needed):
             for t in _parsed(path):
                 by_subject[t.subject].append(t)
-                # Links into this batch along the inverse paths the shapes follow.
                 if t.predicate.value in inverse and t.object in own and t.subject not in own:
                     data.append(t)
     whole = data + reachable_triples(data, by_subject) + ontology
-    report = validate_triples(whole, project=project, lang=lang, shapes=shapes,
-                              origin={k: tuple(sorted(v)) for k, v in origin.items()})
+    report = validate_triples(whole, project=project, lang=lang, context=DataContext(
+        origin={k: tuple(sorted(v)) for k, v in origin.items()}, shapes=shapes))
     results: dict[str, list[dict]] = {key: [] for _, _, key in batch}
     for issue in report.issues:
         for key in unit_of_subject.get(issue.focus_node, ()):  # issues about other files belong to their own units

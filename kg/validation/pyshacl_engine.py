@@ -9,11 +9,11 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS, SH
 
+from ..errors import KgError
 from ..project import Project
 from ..rdf.files import parse_rdf_file
 from ..rdf.terms import rdflib_graph
 from .report import ValidationIssue, pick_language
-
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -33,7 +33,7 @@ class PreparedQueryGraph(rdflib.Graph):
     the real data 6x faster.
     """
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,  # noqa: N803
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,
               use_store_provided=True, **kwargs):
         if isinstance(query_object, str) and not initNs:
             query_object = _prepared(query_object)
@@ -56,6 +56,11 @@ def validate_by_pyshacl(data, project, shapes, *, inference, lang, origin):
     conforms, report_graph, _ = pyshacl.validate(
         data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True, inplace=True,
         allow_warnings=False, do_owl_imports=False, abort_on_first=False, iterate_rules=False)
+    if not isinstance(report_graph, rdflib.Graph):
+        # A SHACL failure (a SPARQL constraint with MINUS, VALUES or SERVICE, say): pySHACL hands the exception
+        # back as the report. Nothing was validated, so say so rather than report no issues.
+        raise KgError(f"the shapes could not be evaluated: {getattr(report_graph, 'message', report_graph)}",
+                      hint="fix the shapes: SHACL calls this a failure, something the shapes may not ask for")
     return bool(conforms), _issues(report_graph, data_graph, shapes_graph, lang=lang, origin=origin), report_graph
 
 

@@ -3,7 +3,8 @@ and the choice of engine (kg's set-based engine where it covers the shapes, pySH
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from .literals import check_literals
 from .pyshacl_engine import validate_by_pyshacl
 from .report import ValidationReport
 from .set_engine import shape_model, validate_by_set_engine
+from .shacl import UnsupportedShapes
 
 
 def reference_triples(project: Project, *, exclude: Iterable[Path] = (),
@@ -59,23 +61,37 @@ def reachable_triples(triples: Sequence[ox.Triple], by_subject: dict) -> list[ox
 ENGINES = ("auto", "pyshacl")
 
 
+@dataclass(frozen=True)
+class DataContext:
+    """What a caller validating batch after batch already has: the files each subject comes from (named in
+    the issues) and the shapes graph, loaded once (for pySHACL)."""
+
+    origin: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    shapes: rdflib.Graph | None = None
+
+
 def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str = "ja", inference: str = "none",
-                     origin: dict[str, tuple[str, ...]] | None = None, shapes: rdflib.Graph | None = None,
-                     engine: str = "auto") -> ValidationReport:
+                     engine: str = "auto", context: DataContext | None = None) -> ValidationReport:
     """Validate triples that already include whatever ontology and reference data they need.
 
     engine "auto" runs the set-based engine (kg.validation.shacl) when it implements every feature the shapes use and no
     inference is asked for, pySHACL otherwise; "pyshacl" always runs pySHACL, the reference implementation.
     """
+    context = context or DataContext()
+    origin = context.origin
     # Ill-typed literals ("abc"^^xsd:integer) and control characters are reported here; the ill-typed ones are
     # kept from the engines, which crash comparing them or ignore them where no shape looks.
-    literal_issues, data = check_literals(data, lang=lang, origin=origin or {})
+    literal_issues, data = check_literals(data, lang=lang, origin=origin)
     model = shape_model(project) if engine == "auto" and inference == "none" else None
+    result = None
     if model is not None:
-        conforms, issues, report_graph = validate_by_set_engine(data, model, lang=lang, origin=origin or {})
-    else:
-        conforms, issues, report_graph = validate_by_pyshacl(data, project, shapes, inference=inference, lang=lang,
-                                                             origin=origin or {})
+        try:
+            result = validate_by_set_engine(data, model, lang=lang, origin=origin)
+        except UnsupportedShapes:
+            pass  # a SPARQL constraint broke the engine's rule in a way only its results show: pySHACL decides
+    if result is None:
+        result = validate_by_pyshacl(data, project, context.shapes, inference=inference, lang=lang, origin=origin)
+    conforms, issues, report_graph = result
     return ValidationReport(conforms=conforms and not literal_issues, issues=literal_issues + issues,
                             report_graph=report_graph)
 
@@ -92,6 +108,6 @@ def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja",
         data += parsed.triples
     data += reference_triples(project, exclude=paths, reachable_from=data)
     return validate_triples(data, project=project, lang=lang, inference=inference, engine=engine,
-                            origin={k: tuple(sorted(v)) for k, v in origin.items()})
+                            context=DataContext(origin={k: tuple(sorted(v)) for k, v in origin.items()}))
 
 

@@ -9,8 +9,9 @@ filtered to the focus nodes.
 
 It implements the SHACL Core and SHACL-SPARQL features kg.validation.shacl.shapes reads, and reports results as pySHACL
 does (tests/test_shacl_engine.py compares the two on every shape fixture, the seed data and a generated
-nation). A SPARQL constraint must mention $this in its top-level pattern, as ours do: evaluated with $this free
-it then returns exactly the rows it returns with $this pre-bound.
+nation). A SPARQL constraint runs with $this free only if it keeps the rule kg.validation.shacl.prebinding
+states (it binds ?this in its top-level pattern before anything reads it, and uses nothing that pre-binding
+would change): it then returns exactly the rows it returns with $this pre-bound. The reader refuses any other.
 """
 
 from __future__ import annotations
@@ -21,19 +22,18 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from ...rdf.sparql_lexer import tokenize
-from .shapes import SH, Path, Shape, ShapesModel, SparqlConstraint
+from .shapes import SH, Path, Shape, ShapesModel, SparqlConstraint, UnsupportedShapes
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DEFAULT_GRAPH = ox.DefaultGraph()
 _DECIMALS = {XSD + t for t in (
-    "decimal integer int long short byte nonNegativeInteger positiveInteger negativeInteger nonPositiveInteger "
-    "unsignedInt unsignedLong unsignedShort unsignedByte").split()}
+    "decimal", "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
+    "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 _FLOATS = {XSD + "double", XSD + "float"}
 # Ordered by their lexical form when both sides have the same datatype (fixed-width years, no time zones mixed).
-_LEXICALLY_ORDERED = {XSD + t for t in "string date dateTime gYear gYearMonth time".split()}
+_LEXICALLY_ORDERED = {XSD + t for t in ("string", "date", "dateTime", "gYear", "gYearMonth", "time")}
 _NODE_KINDS = {
     "IRI": (ox.NamedNode,), "BlankNode": (ox.BlankNode,), "Literal": (ox.Literal,),
     "BlankNodeOrIRI": (ox.BlankNode, ox.NamedNode), "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
@@ -136,7 +136,7 @@ class _Engine:
         values = self.value_nodes(shape, focus)
         results: list[Result] = []
         for constraint in shape.constraints:
-            name = constraint.parameter.removeprefix(SH)
+            name = constraint.parameter.removeprefix(SH)  # each method is named after its SHACL parameter
             results += getattr(self, f"_{name}")(shape, constraint, focus, values)
         for prop in shape.properties:
             results += self.evaluate(prop, focus)
@@ -178,7 +178,7 @@ class _Engine:
         return self._each_value(shape, constraint, values,
                                 lambda v: isinstance(v, ox.Literal) and v.datatype.value == wanted)
 
-    def _nodeKind(self, shape, constraint, focus, values):  # noqa: N802 - named after sh:nodeKind
+    def _nodeKind(self, shape, constraint, focus, values):
         kinds = _NODE_KINDS[constraint.value.value.removeprefix(SH)]
         return self._each_value(shape, constraint, values, lambda v: isinstance(v, kinds))
 
@@ -194,7 +194,7 @@ class _Engine:
         return self._each_value(shape, constraint, values,
                                 lambda v: not isinstance(v, ox.BlankNode) and regex.search(v.value) is not None)
 
-    def _languageIn(self, shape, constraint, focus, values):  # noqa: N802
+    def _languageIn(self, shape, constraint, focus, values):
         ranges = [r.value.lower() for r in constraint.value]
 
         def matches(v) -> bool:
@@ -203,11 +203,11 @@ class _Engine:
 
         return self._each_value(shape, constraint, values, matches)
 
-    def _minLength(self, shape, constraint, focus, values):  # noqa: N802
+    def _minLength(self, shape, constraint, focus, values):
         n = int(constraint.value.value)
         return self._each_value(shape, constraint, values, lambda v: not isinstance(v, ox.BlankNode) and len(v.value) >= n)
 
-    def _maxLength(self, shape, constraint, focus, values):  # noqa: N802
+    def _maxLength(self, shape, constraint, focus, values):
         n = int(constraint.value.value)
         return self._each_value(shape, constraint, values, lambda v: not isinstance(v, ox.BlankNode) and len(v.value) <= n)
 
@@ -215,16 +215,16 @@ class _Engine:
         bound = constraint.value
         return self._each_value(shape, constraint, values, lambda v: _compare(bound, v, holds))
 
-    def _minInclusive(self, shape, constraint, focus, values):  # noqa: N802
+    def _minInclusive(self, shape, constraint, focus, values):
         return self._bound(shape, constraint, values, lambda bound, v: bound <= v)
 
-    def _minExclusive(self, shape, constraint, focus, values):  # noqa: N802
+    def _minExclusive(self, shape, constraint, focus, values):
         return self._bound(shape, constraint, values, lambda bound, v: bound < v)
 
-    def _maxInclusive(self, shape, constraint, focus, values):  # noqa: N802
+    def _maxInclusive(self, shape, constraint, focus, values):
         return self._bound(shape, constraint, values, lambda bound, v: v <= bound)
 
-    def _maxExclusive(self, shape, constraint, focus, values):  # noqa: N802
+    def _maxExclusive(self, shape, constraint, focus, values):
         return self._bound(shape, constraint, values, lambda bound, v: v < bound)
 
     def _node(self, shape, constraint, focus, values):
@@ -243,18 +243,18 @@ class _Engine:
         return self._with_shapes(shape, constraint, values, lambda hits, _n: hits == 1)
 
     # constraints on the set of value nodes of each focus node
-    def _minCount(self, shape, constraint, focus, values):  # noqa: N802
+    def _minCount(self, shape, constraint, focus, values):
         n = int(constraint.value.value)
         return [self._result(shape, constraint.component, f) for f, vs in values.items() if len(vs) < n]
 
-    def _maxCount(self, shape, constraint, focus, values):  # noqa: N802
+    def _maxCount(self, shape, constraint, focus, values):
         n = int(constraint.value.value)
         return [self._result(shape, constraint.component, f) for f, vs in values.items() if len(vs) > n]
 
-    def _hasValue(self, shape, constraint, focus, values):  # noqa: N802
+    def _hasValue(self, shape, constraint, focus, values):
         return [self._result(shape, constraint.component, f) for f, vs in values.items() if constraint.value not in vs]
 
-    def _uniqueLang(self, shape, constraint, focus, values):  # noqa: N802
+    def _uniqueLang(self, shape, constraint, focus, values):
         if constraint.value.value != "true":
             return []
         out = []
@@ -263,7 +263,7 @@ class _Engine:
             out += [self._result(shape, constraint.component, f) for tag in sorted(set(tags)) if tags.count(tag) > 1]
         return out
 
-    def _qualifiedValueShape(self, shape, constraint, focus, values):  # noqa: N802
+    def _qualifiedValueShape(self, shape, constraint, focus, values):
         distinct = {v for vs in values.values() for v in vs}
         conforming = self.conforming(constraint.value, distinct)
         out = []
@@ -292,23 +292,29 @@ class _Engine:
     def _disjoint(self, shape, constraint, focus, values):
         return self._pair(shape, constraint, values, lambda vs, os: [v for v in vs if v in os])
 
-    def _lessThan(self, shape, constraint, focus, values):  # noqa: N802
+    def _lessThan(self, shape, constraint, focus, values):
         return self._pair(shape, constraint, values,
                           lambda vs, os: [v for v in vs for o in os if not _compare(o, v, lambda o_, v_: v_ < o_)])
 
-    def _lessThanOrEquals(self, shape, constraint, focus, values):  # noqa: N802
+    def _lessThanOrEquals(self, shape, constraint, focus, values):
         return self._pair(shape, constraint, values,
                           lambda vs, os: [v for v in vs for o in os if not _compare(o, v, lambda o_, v_: v_ <= o_)])
 
     # SHACL-SPARQL
     def _sparql(self, shape, constraint, focus, values):
         sparql: SparqlConstraint = constraint.value
-        text = sparql.prefixes + "\n" + _substituted(sparql.select, shape.path)
         wanted = set(focus)
-        out = []
-        for row in self.store.query(text):
+        out, seen = [], set()
+        for row in self.store.query(sparql.query(shape.path)):
+            if tuple(row) in seen:  # pySHACL reports a row that repeats another once
+                continue
+            seen.add(tuple(row))
             this = row["this"]
-            if this not in wanted:
+            if this is None:
+                # The reader checked that the query binds ?this (kg.validation.shacl.prebinding): a row without it
+                # would be a result for no focus node, so fail rather than drop it.
+                raise UnsupportedShapes(f"SPARQL constraint {sparql.node} returned a row without $this")
+            if this not in wanted:  # run with ?this free, the query answers for every node it binds
                 continue
             path = _bound_or_none(row, "path")
             value = _bound_or_none(row, "value")
@@ -318,20 +324,6 @@ class _Engine:
                                     path=Path("predicate", term=path) if isinstance(path, ox.NamedNode) else None,
                                     messages=sparql.messages))
         return out
-
-
-def _substituted(select: str, path: Path | None) -> str:
-    """The SELECT text with $PATH written out and $this (any $variable) as ?this: the lexer finds the variables,
-    so a "$" inside a string or an IRI stays as it is."""
-    out = []
-    for token in tokenize(select):
-        if token.kind == "var" and token.text == "$PATH" and path is not None:
-            out.append(path.sparql())
-        elif token.kind == "var" and token.text.startswith("$"):
-            out.append("?" + token.text[1:])
-        else:
-            out.append(token.text)
-    return "".join(out)
 
 
 def _bound_or_none(row, name: str):

@@ -2,7 +2,8 @@
 
 Only the parts of SHACL the engine implements are read; a shapes graph that uses anything else raises
 UnsupportedShapes, and validation then runs on pySHACL instead (kg.validation), so no constraint is ever
-silently skipped.
+silently skipped. That includes a SHACL-SPARQL constraint that breaks the rule the engine needs to evaluate it
+with $this free (kg.validation.shacl.prebinding).
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
+from ...rdf.sparql_lexer import tokenize
+from .prebinding import check_this_rule
+from .sparql import UnsupportedQuery, parse_select
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -23,26 +28,40 @@ RDF_NIL = ox.NamedNode(RDF + "nil")
 # Parameters that describe a shape rather than constrain it, or belong to another parameter (qualified counts,
 # pattern flags): they never make a constraint of their own.
 NON_CONSTRAINT = {SH + n for n in (
-    "targetClass targetNode targetSubjectsOf targetObjectsOf path property message severity deactivated name "
-    "description order group defaultValue declare prefixes flags qualifiedMinCount qualifiedMaxCount "
-    "qualifiedValueShapesDisjoint prefix namespace select").split()}
+    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "path", "property", "message", "severity",
+    "deactivated", "name", "description", "order", "group", "defaultValue", "declare", "prefixes", "flags",
+    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "prefix", "namespace", "select")}
 # One constraint per value of the parameter (sh:class A, B means two constraints).
-PER_VALUE = {SH + n for n in "class datatype nodeKind hasValue node not minCount maxCount minInclusive maxInclusive "
-             "minExclusive maxExclusive minLength maxLength pattern lessThan lessThanOrEquals equals disjoint "
-             "uniqueLang".split()}
+PER_VALUE = {SH + n for n in (
+    "class", "datatype", "nodeKind", "hasValue", "node", "not", "minCount", "maxCount", "minInclusive", "maxInclusive",
+    "minExclusive", "maxExclusive", "minLength", "maxLength", "pattern", "lessThan", "lessThanOrEquals", "equals",
+    "disjoint", "uniqueLang")}
 # The value is an RDF list.
-LIST_VALUED = {SH + n for n in "in languageIn or and xone".split()}
+LIST_VALUED = {SH + n for n in ("in", "languageIn", "or", "and", "xone")}
 COMPONENT = {  # parameter -> its constraint component, as results name it
-    **{SH + n: n[0].upper() + n[1:] + "ConstraintComponent" for n in (
-        "class datatype nodeKind hasValue node not minCount maxCount minInclusive maxInclusive minExclusive "
-        "maxExclusive minLength maxLength pattern lessThan lessThanOrEquals equals disjoint uniqueLang in "
-        "languageIn or and xone").split()},
+    **{p: p[len(SH)].upper() + p[len(SH) + 1:] + "ConstraintComponent" for p in PER_VALUE | LIST_VALUED},
     SH + "qualifiedValueShape": "QualifiedMinCountConstraintComponent",
     SH + "sparql": "SPARQLConstraintComponent",
 }
 
 
 QUANTIFIERS = {"zeroOrMore": "*", "oneOrMore": "+", "zeroOrOne": "?"}
+
+
+def substitute(select: str, path_sparql: str | None) -> str:
+    """The query text the engine runs: $PATH written out as the shape's path (SPARQL syntax, as Path.sparql
+    gives it) and every $variable as a ?variable, so that $this becomes
+    ?this and the query can run with it free. The lexer finds the variables: a "$" inside a string or an IRI
+    stays as it is. Without a path (a node shape), $PATH is left a variable (the shapes reader refuses it)."""
+    out = []
+    for token in tokenize(select):
+        if token.kind == "var" and token.text == "$PATH" and path_sparql is not None:
+            out.append(path_sparql)
+        elif token.kind == "var" and token.text.startswith("$"):
+            out.append("?" + token.text[1:])
+        else:
+            out.append(token.text)
+    return "".join(out)
 
 
 class UnsupportedShapes(Exception):
@@ -98,6 +117,10 @@ class SparqlConstraint:
     prefixes: str  # PREFIX lines from sh:prefixes/sh:declare
     messages: tuple[ox.Literal, ...]
 
+    def query(self, path: Path | None) -> str:
+        """The text the engine runs for a shape with this path: prefixes, $PATH written out, $this as ?this."""
+        return self.prefixes + "\n" + substitute(self.select, path.sparql() if path is not None else None)
+
 
 @dataclass(eq=False)
 class Shape:
@@ -121,10 +144,31 @@ class ShapesModel:
     triples: dict  # subject -> predicate -> [objects], to copy blank-node paths into a report
 
 
-def read_shapes(triples: Iterable[ox.Triple]) -> ShapesModel:
+def index_triples(triples: Iterable[ox.Triple]) -> dict:
+    """subject -> predicate IRI -> objects: the form read_path and read_sparql_constraint read."""
     index: dict = defaultdict(lambda: defaultdict(list))
     for t in triples:
         index[t.subject][t.predicate.value].append(t.object)
+    return index
+
+
+def read_path(index: dict, node) -> Path:
+    """The SHACL property path at a node of the shapes graph (UnsupportedShapes if it is not one)."""
+    return _Reader(index).path(node)
+
+
+def read_list(index: dict, head) -> tuple:
+    """The members of the RDF list starting at head (UnsupportedShapes if it is malformed)."""
+    return _Reader(index).rdf_list(head)
+
+
+def read_sparql_constraint(index: dict, node) -> SparqlConstraint:
+    """The SHACL-SPARQL constraint at a node of the shapes graph, the $this rule not yet checked."""
+    return _Reader(index).sparql(node)
+
+
+def read_shapes(triples: Iterable[ox.Triple]) -> ShapesModel:
+    index = index_triples(triples)
     reader = _Reader(index)
     starts = [node for node, props in index.items()
               if any(SH + k in props for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"))]
@@ -134,6 +178,10 @@ def read_shapes(triples: Iterable[ox.Triple]) -> ShapesModel:
         if types & {SH + "NodeShape", SH + "PropertyShape"} and types & {
                 "http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2002/07/owl#Class"}:
             raise UnsupportedShapes(f"implicit class target on {node}")
+        # A constraint component declared in the shapes graph has parameters outside sh:, which the reader
+        # passes over: refuse, or its constraints would be skipped.
+        if props.keys() & {SH + n for n in ("parameter", "validator", "nodeValidator", "propertyValidator")}:
+            raise UnsupportedShapes(f"SPARQL-based constraint component at {node}")
     shapes = [reader.shape(node) for node in sorted(starts, key=lambda n: n.value)]
     return ShapesModel(shapes=[s for s in shapes if not s.deactivated], triples=index)
 
@@ -200,6 +248,9 @@ class _Reader:
             if not parameter.startswith(SH) or parameter in NON_CONSTRAINT:
                 continue
             shape.constraints += self.constraints(node, parameter, objects, depth)
+        for constraint in shape.constraints:
+            if constraint.parameter == SH + "sparql":
+                self.check_this_rule(constraint.value, shape.path)
         return shape
 
     def constraints(self, node, parameter: str, objects: list, depth: int) -> list[Constraint]:
@@ -234,3 +285,11 @@ class _Reader:
                 lines.append(f"PREFIX {self.one(declaration, 'prefix').value}: <{self.one(declaration, 'namespace').value}>")
         return SparqlConstraint(node=node, select=select.value, prefixes="\n".join(lines),
                                 messages=tuple(self.values(node, "message")))
+
+    def check_this_rule(self, constraint: SparqlConstraint, path: Path | None) -> None:
+        if path is None and any(t.kind == "var" and t.text[1:] == "PATH" for t in tokenize(constraint.select)):
+            raise UnsupportedShapes(f"SPARQL constraint {constraint.node} uses $PATH in a node shape")
+        try:
+            check_this_rule(parse_select(constraint.query(path)))
+        except UnsupportedQuery as e:
+            raise UnsupportedShapes(f"SPARQL constraint {constraint.node}: {e}") from e
