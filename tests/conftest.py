@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -45,6 +48,25 @@ def run_kg(*args: str, build_dir: Path | None = None, root: Path | None = None, 
         command += ["--build-dir", str(build_dir)]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(command + list(args), capture_output=True, text=True, input=stdin, timeout=timeout, env=env)
+
+
+T = TypeVar("T")
+
+
+def wait_until(condition: Callable[[], T], *, timeout: float = 10.0, what: str | Callable[[], str] = "the condition",
+               interval: float = 0.05) -> T:
+    """Wait for something observable (a log line, a process's exit, a port, a file, a server's answer) instead of
+    sleeping for a guessed time: call `condition` until it returns a true value, and return that value. After
+    `timeout` seconds the test fails, saying what it waited for (`what`: a text, or a function giving one, e.g.
+    the end of a log, called only then)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            pytest.fail(f"waited {timeout:g} s for {what() if callable(what) else what}, in vain")
+        time.sleep(interval)  # the polling interval only: nothing is assumed to have happened after it
 
 
 def require(condition: bool, reason: str) -> None:

@@ -17,6 +17,7 @@ routes all of 127.0.0.0/8 to this machine.
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import socket
 import threading
@@ -26,7 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, run_kg
+from conftest import ROOT, run_kg, wait_until
 from serve_session import Server, start_server, stop_server
 
 # What a hostile data file puts at the start of every text: if any of it runs, window.__xss is set.
@@ -110,7 +111,19 @@ class RecordingListener:
                 except OSError:
                     self.connections.append(b"(connected)")
 
-    def __enter__(self) -> "RecordingListener":
+    def settle(self, timeout: float = 10) -> None:
+        """Return once every connection made to the listener so far has been recorded (rather than sleeping "long
+        enough" for a connection, had there been one, to show up). The listener makes a last connection of its
+        own and waits until it is recorded: connections are accepted in the order they were made, so whatever
+        connected before it has been recorded by then. That connection is then left out of `connections`."""
+        marker = b"RecordingListener.settle " + secrets.token_hex(8).encode()
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as probe:
+            probe.sendall(marker)
+            wait_until(lambda: marker in self.connections, timeout=timeout,
+                       what="the listener to record its own last connection")
+        self.connections.remove(marker)
+
+    def __enter__(self) -> RecordingListener:
         self._thread.start()
         return self
 

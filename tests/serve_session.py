@@ -1,7 +1,8 @@
 """One real `kg serve` for the whole test session, shared by the modules that need it (started on first use).
 
 It runs as a user runs it (`python -m kg serve` in its own process) on a free loopback port, over the session's
-build, with a short timeout (2 s) and a small row limit (5,000) so that the limits can be hit quickly.
+build, with a short timeout (2 s) and a small row limit (5,000) so that the limits can be hit quickly, and no rate
+limit (the tests are all one client).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, wait_until
 
 TIMEOUT_SECONDS = 2
 MAX_ROWS = 5000
@@ -61,7 +62,7 @@ def start_server(build_dir: Path, folder: Path, *args: str, root: Path = ROOT) -
                 return server
         except httpx.TransportError:
             pass
-        time.sleep(0.1)
+        time.sleep(0.1)  # the polling interval: the event waited for is /health answering 200 (or the exit)
     stop_server(server)
     raise RuntimeError(f"kg serve did not answer /health within 60 s:\n{server.log_text()}")
 
@@ -75,11 +76,57 @@ def stop_server(server: Server) -> None:
         server.process.wait()
 
 
+# -- what the query workers are doing, seen from /proc ----------------------------------------------------------
+
+def worker_pids(server: Server) -> set[int]:
+    """The server's query workers (its other child is multiprocessing's resource tracker)."""
+    pids = set()
+    for task in Path(f"/proc/{server.process.pid}/task").iterdir():
+        pids |= {int(p) for p in (task / "children").read_text().split()}
+    return {p for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()}
+
+
+def cpu_seconds(pid: int, tid: int | None = None) -> float:
+    """CPU time (user and system) a process, or one of its threads, has used so far; 0 once it is gone."""
+    stat = Path(f"/proc/{pid}/stat" if tid is None else f"/proc/{pid}/task/{tid}/stat")
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
+
+
+def idle_workers(server: Server, client: httpx.Client) -> dict[int, float]:
+    """Once every configured worker has started (none still being replaced after a timeout), the workers and the
+    CPU time each has used: a worker waiting for a query uses none, so one whose time grows has taken a query.
+    The caller makes sure no query of its own is running. `client` asks /health (a client of the right address
+    for a server with a rate limit); it asks at most 10 times a second."""
+    def all_started() -> bool:
+        workers = client.get("/health").json()["workers"]
+        return workers["running"] == workers["configured"] and len(worker_pids(server)) == workers["configured"]
+
+    wait_until(all_started, timeout=60, interval=0.1,
+               what=lambda: f"every query worker to start:\n{server.log_text()[-2000:]}")
+    return {pid: cpu_seconds(pid) for pid in worker_pids(server)}
+
+
+def wait_for_a_busy_worker(idle: dict[int, float], *, timeout: float = 20) -> int:
+    """Wait until one of the workers `idle_workers` saw waiting has used CPU since: a query sent meanwhile has
+    reached it and is being evaluated. Returns that worker's pid."""
+    def busy() -> int | None:
+        return next((pid for pid, seconds in idle.items() if cpu_seconds(pid) >= seconds + 0.03), None)
+
+    return wait_until(busy, timeout=timeout, what="a query worker to take the query (its CPU time to grow)")
+
+
 def session_server(request, built, tmp_path_factory) -> Server:
     config = request.config
     if _SERVER not in config.stash:
+        # No rate limit: every test of the session asks from 127.0.0.1, one client to the server, and with the
+        # default (10 a second, bursts of 50) the tests passed only as long as slower ones let its bucket refill
+        # (`-m "not slow"` got 429s). The rate limit has its own server (tests/hardening_support.py).
         server = start_server(built.build_dir, tmp_path_factory.mktemp("serve"),
-                              "--timeout", str(TIMEOUT_SECONDS), "--max-rows", str(MAX_ROWS))
+                              "--timeout", str(TIMEOUT_SECONDS), "--max-rows", str(MAX_ROWS), "--rate", "0")
         config.stash[_SERVER] = server
         config.add_cleanup(lambda: stop_server(server))
     return config.stash[_SERVER]

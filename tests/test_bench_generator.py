@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_kg
 from kg.query.catalogue import catalogue
 from kg.rdf.files import parse_rdf_file
+
+from conftest import ROOT, run_kg
 
 GENERATOR = ROOT / "bench" / "national.py"
 JPP = "https://w3id.org/jp-plan-kg/ontology#"
@@ -127,6 +128,7 @@ def test_rejects_a_size_outside_the_nation(tmp_path):
     assert "between 1 and 1741" in done.stderr
 
 
+@pytest.mark.slow  # builds a generated nation and runs every question and check on it (about 11 s)
 def test_every_question_has_answers_and_every_check_none_on_a_small_nation(tmp_path):
     out = tmp_path / "national-4"
     generate(out, municipalities=4)

@@ -52,6 +52,7 @@ def test_failed_build_leaves_previous_build_in_place(tmp_path):
     assert query.returncode == 0 and "出生数" in query.stdout
 
 
+@pytest.mark.slow  # two full builds with validation (about 8 s)
 def test_invalid_data_fails_build_with_exit_1_and_keeps_previous(tmp_path):
     root = _copy_project(tmp_path)
     build_dir = tmp_path / "build"

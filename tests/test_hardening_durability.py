@@ -23,15 +23,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, manifest_of, run_kg
-from hardening_support import no_traceback
-from kg.remote.graph_store import GraphStoreClient
+from kg.build.dump import write_dataset_dump
+from kg.build.store import new_build_folder, publish
 from kg.intake.export import export_plan
 from kg.project import GRAPH_BASE, Project
 from kg.query.remote import run_remote
 from kg.rdf.files import parse_rdf_file
-from kg.build.store import new_build_folder, publish
-from kg.build.dump import write_dataset_dump
+from kg.remote.graph_store import GraphStoreClient
+
+from conftest import ROOT, manifest_of, run_kg, wait_until
+from hardening_support import no_traceback
 from virtuoso_session import dba_credentials, session_virtuoso
 
 KG = [sys.executable, "-m", "kg"]
@@ -57,6 +58,7 @@ def kill_build(build_dir: Path, *, after: float | None = None, at_step: str | No
     process = subprocess.Popen(KG + ["--build-dir", str(build_dir), "build"], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, env=ENV)
     if after is not None:
+        # Kept: a kill at a moment of no step's choosing (between the progress lines), not at an event.
         time.sleep(after)
     else:
         for line in process.stderr:  # the build's progress lines: kill as soon as the step begins
@@ -70,6 +72,7 @@ def kill_build(build_dir: Path, *, after: float | None = None, at_step: str | No
     return process
 
 
+@pytest.mark.slow  # four builds, two of them killed at a time (about 9 s)
 def test_a_build_killed_part_way_leaves_the_previous_build_and_the_data_untouched(own_build_dir):
     current = own_build_dir / "current"
     target = os.readlink(current)
@@ -120,14 +123,15 @@ def assert_whole(out: Path, classification: Path) -> None:
         assert path in (out, classification), path
 
 
+@pytest.mark.slow  # kills at set times
 def test_an_ingest_killed_part_way_leaves_each_file_whole(workbook, tmp_path):
     out, classification = ingest_target(tmp_path)
     caught_writing = 0
-    for attempt, delay in enumerate((0.3, 0.8, 1.2, None, None, None)):
+    for delay in (0.3, 0.8, 1.2, None, None, None):
         process = subprocess.Popen(KG + ["ingest", str(workbook), "--out", str(out)], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, env=ENV)
         if delay is not None:
-            time.sleep(delay)
+            time.sleep(delay)  # kept: a kill at a moment of no step's choosing, not at an event
         else:
             # Kill it the moment its first temporary file appears: in the middle of writing.
             deadline = time.monotonic() + 30
@@ -189,6 +193,7 @@ class CuttingProxy:
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self.cut = threading.Event()
         self.sockets: list[socket.socket] = []
+        self.upstream_ports: set[int] = set()  # the local ports of its connections to `upstream`
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -199,6 +204,7 @@ class CuttingProxy:
             except OSError:
                 return
             server = socket.create_connection(self.upstream)
+            self.upstream_ports.add(server.getsockname()[1])
             self.sockets += [client, server]
             threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
@@ -239,6 +245,18 @@ class CuttingProxy:
                 pass
 
 
+def server_holds_open(server_port: int, client_ports: set[int]) -> bool:
+    """Whether the server listening on `server_port` still holds one of these connections open: its side is
+    ESTABLISHED, or CLOSE_WAIT (the client has closed, the server not yet), in /proc/net/tcp and tcp6."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, remote, state = line.split()[1:4]
+            if (int(local.rsplit(":", 1)[1], 16) == server_port and int(remote.rsplit(":", 1)[1], 16) in client_ports
+                    and state in ("01", "08")):
+                return True
+    return False
+
+
 def graph_versions(server) -> dict[str, dict[str, int]]:
     answer = run_remote(server.sparql_endpoint, "SELECT ?g ?version (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <urn:x:version> ?o } "
                         f"BIND(STRBEFORE(STR(?o), ' ') AS ?version) FILTER(STRSTARTS(STR(?g), '{GRAPH_BASE}test-hardening/')) }} "
@@ -260,6 +278,7 @@ def virtuoso(request, tmp_path_factory):
 
 
 @pytest.mark.virtuoso
+@pytest.mark.slow  # four pushes of 15,000 triples (about 7 s)
 def test_a_push_cut_off_or_killed_part_way_leaves_whole_graphs_and_pushing_again_repairs(virtuoso, tmp_path):
     server = virtuoso
     env = {**ENV, "KG_PUSH_USER": server.user, "KG_PUSH_PASSWORD": server.password}
@@ -300,7 +319,10 @@ def test_a_push_cut_off_or_killed_part_way_leaves_whole_graphs_and_pushing_again
     client.send_signal(signal.SIGKILL)
     client.wait(timeout=30)
     stalling.close()  # and the half-sent request to Virtuoso ends with its connection
-    time.sleep(0.5)
+    # Virtuoso is done with the half-sent request once it has closed its side of the connection.
+    assert stalling.upstream_ports
+    wait_until(lambda: not server_holds_open(server.http_port, stalling.upstream_ports), timeout=30,
+               what="Virtuoso to close the connection of the half-sent request")
     versions = graph_versions(server)
     for graph, counts in versions.items():
         assert counts in ({"old": TRIPLES_PER_GRAPH}, {"new": TRIPLES_PER_GRAPH}), (graph, counts)

@@ -16,12 +16,14 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import run_kg
+from conftest import run_kg, wait_until
 from hardening_support import RecordingListener, hostile_server, no_traceback
+from serve_session import cpu_seconds
 
 SECRET = "secret-51c0de-never-to-be-read"
 ASK_CHANGED = "ASK { <urn:x:s> ?p ?o }"
@@ -69,7 +71,7 @@ def test_service_is_refused_however_it_is_sent(client):
             answers.append(client.get("/sparql", params={"query": query}))
             answers.append(client.post("/sparql", data={"query": query}))
             answers.append(client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"}))
-        time.sleep(0.3)
+        listener.settle()  # every connection made so far, had there been one, is recorded
     assert listener.connections == []
     for answer in answers:
         assert answer.status_code == 400 and "SERVICE is refused" in answer.text
@@ -88,7 +90,7 @@ def test_from_and_named_graphs_never_load_remote_or_file_iris(client, built, sec
                                                 "format": "json"})]
         cli = run_kg("query", "-e", f"SELECT * FROM <{local}> FROM NAMED <{remote}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
                      "-f", "json", build_dir=built.build_dir)
-        time.sleep(0.3)
+        listener.settle()  # every connection made so far, had there been one, is recorded
     assert listener.connections == []
     for answer in answers:
         assert answer.status_code == 200 and answer.json()["results"]["bindings"] == []
@@ -117,7 +119,7 @@ WAYS = ["GET query=", "GET update=", "POST form query=", "POST form update=", "P
 
 
 def send(client, way: str, text: str) -> httpx.Response:
-    method, _, how = way.partition(" ")
+    _, _, how = way.partition(" ")
     if way.startswith("GET"):
         return client.get("/sparql", params={how.rstrip("="): text})
     if how.startswith("form"):
@@ -133,7 +135,7 @@ def test_every_update_form_is_refused_every_way(client):
                 answer = send(client, way, update)
                 assert answer.status_code == 400, (name, way, answer.status_code, answer.text)
                 assert "read-only" in answer.text, (name, way, answer.text)
-        time.sleep(0.3)
+        listener.settle()  # every connection made so far, had there been one, is recorded
     assert listener.connections == []  # not even LOAD reached out
     assert ask(client, ASK_CHANGED) is False
     assert ask(client, "ASK { GRAPH <https://w3id.org/jp-plan-kg/graph/municipalities> { ?s ?p ?o } }") is True
@@ -164,6 +166,7 @@ def test_deeply_nested_queries_are_refused_before_the_engine(server, client, sha
     alive(client)
 
 
+@pytest.mark.slow  # a 2 s timeout and timed answers
 def test_a_cross_product_is_stopped_at_the_timeout_even_if_the_client_asks_for_more(client):
     started = time.monotonic()
     answer = client.get("/sparql", params={"query": RUNAWAY, "timeout": "3600"})
@@ -184,6 +187,7 @@ def test_a_cross_product_is_stopped_at_the_timeout_even_if_the_client_asks_for_m
     alive(client)
 
 
+@pytest.mark.slow  # timed answers
 def test_pathological_regular_expressions_finish_fast(client):
     # Backtracking engines take exponential time on these; Oxigraph's (Rust's regex crate) is linear.
     long = "a" * 30_000 + "!"
@@ -227,7 +231,7 @@ def test_kg_query_params_come_back_as_the_very_same_value(built):
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda v: run_kg("query", "-e", query, "--param", f"value={v}", "-f", "json",
                                                  build_dir=built.build_dir), values))
-    for value, result in zip(values, results):
+    for value, result in zip(values, results, strict=True):
         assert result.returncode == 0, (value, result.stderr)
         bindings = json.loads(result.stdout)["results"]["bindings"]
         assert [b["_value"]["value"] for b in bindings] == [value]
@@ -244,7 +248,10 @@ def test_kg_query_stops_at_ctrl_c_during_a_cross_product(built):
     process = subprocess.Popen([sys.executable, "-m", "kg", "--build-dir", str(built.build_dir), "query", "-e", RUNAWAY],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-    time.sleep(2.5)  # started, and deep in the evaluation
+    # Started, and deep in the evaluation: the thread that evaluates (not the main one, which waits for it) has
+    # used half a second of CPU. (Nothing else kg query does takes that long in another thread.)
+    wait_until(lambda: process.poll() is not None or evaluating(process.pid), timeout=60,
+               what="kg query's evaluating thread to use 0.5 s of CPU")
     assert process.poll() is None
     process.send_signal(signal.SIGINT)
     try:
@@ -254,3 +261,12 @@ def test_kg_query_stops_at_ctrl_c_during_a_cross_product(built):
         pytest.fail("kg query ignored Ctrl-C while Oxigraph was evaluating")
     assert process.returncode == 2 and "interrupted" in stderr
     no_traceback(stderr)
+
+
+def evaluating(pid: int) -> bool:
+    """Whether a thread of the process other than its main thread has used 0.5 s of CPU."""
+    try:
+        threads = [int(t.name) for t in Path(f"/proc/{pid}/task").iterdir()]
+    except OSError:
+        return False
+    return any(cpu_seconds(pid, tid) >= 0.5 for tid in threads if tid != pid)

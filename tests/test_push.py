@@ -15,15 +15,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, manifest_of, run_kg
-from kg.errors import KgError
-from kg.remote.graph_store import GraphStoreClient, GraphStoreError
-from kg.remote.auth import Credentials, credentials_from_environment_or_prompt, is_loopback
-from kg.project import GRAPH_BASE, Project
-from kg.remote.push import GraphUpload, PushError, graphs_of_build, push_graphs
-from kg.query.remote import run_remote
-from kg.build.store import current_build, new_build_folder, publish, read_manifest
 from kg.build.dump import write_dataset_dump
+from kg.build.store import current_build, new_build_folder, publish, read_manifest
+from kg.errors import KgError
+from kg.project import GRAPH_BASE, Project
+from kg.query.remote import run_remote
+from kg.remote.auth import Credentials, credentials_from_environment_or_prompt, is_loopback
+from kg.remote.graph_store import GraphStoreClient, GraphStoreError
+from kg.remote.push import GraphUpload, PushError, graphs_of_build, push_graphs
+
+from conftest import ROOT, manifest_of, run_kg
 from virtuoso_session import dba_credentials, push_environment, session_virtuoso
 
 EX = "https://example.org/push-test/"
@@ -166,11 +167,12 @@ def test_blank_node_shared_by_two_graphs_is_refused(tmp_path):
 
 
 def test_credentials_come_from_the_environment_and_never_show():
-    source = credentials_from_environment_or_prompt(environ={"KG_PUSH_USER": "u", "KG_PUSH_PASSWORD": "secret"},
-                                                    stdin=open("/dev/null"))
-    credentials = source()
-    assert credentials == Credentials("u", "secret") and "secret" not in repr(credentials)
-    assert credentials_from_environment_or_prompt(environ={}, stdin=open("/dev/null"))() is None
+    with open("/dev/null") as stdin:
+        source = credentials_from_environment_or_prompt(environ={"KG_PUSH_USER": "u", "KG_PUSH_PASSWORD": "secret"},
+                                                        stdin=stdin)
+        credentials = source()
+        assert credentials == Credentials("u", "secret") and "secret" not in repr(credentials)
+        assert credentials_from_environment_or_prompt(environ={}, stdin=stdin)() is None
 
 
 def test_loopback_hosts():
@@ -205,7 +207,8 @@ class ScriptedServer:
 
         self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # serve_forever looks for shutdown() every poll_interval (0.5 s by default): each test waited that long.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self):
         self.thread.start()
@@ -267,10 +270,9 @@ def test_failure_part_way_says_what_was_replaced_and_that_pushing_again_repairs(
     statuses = iter([201, 400])
     uploads = [GraphUpload(GRAPH_A, 1, b"<a:b> <a:c> <a:d> .\n"), GraphUpload(GRAPH_B, 1, b"<a:b> <a:c> <a:e> .\n"),
                GraphUpload(GRAPH_C, 1, b"<a:b> <a:c> <a:f> .\n")]
-    with ScriptedServer(lambda *_: (next(statuses), {})) as server:
-        with pytest.raises(PushError) as failure, \
+    with ScriptedServer(lambda *_: (next(statuses), {})) as server, pytest.raises(PushError) as failure, \
                 GraphStoreClient(server.url + "/store", credentials=no_credentials, retries=0) as client:
-            push_graphs(uploads, client)
+        push_graphs(uploads, client)
     message = str(failure.value)
     assert "HTTP 400" in message
     assert "1 graph(s) were replaced before the failure; 2 keep their previous content" in message

@@ -9,7 +9,6 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, run_kg
 from kg.build.store import open_store, read_manifest
 from kg.namespaces import RDF_TYPE, sparql_prefixes
 from kg.project import default_project
@@ -19,6 +18,8 @@ from kg.query.local import run_local
 from kg.query.municipalities import resolve_scope
 from kg.query.params import bind_parameters, bound_query_text
 from kg.query.scoping import named_terms, scope_graphs, with_from_clauses
+
+from conftest import ROOT, run_kg
 
 SCOPED = [q for q in catalogue(ROOT / "queries") if q.scope]
 
@@ -50,6 +51,7 @@ def test_scoped_answers_equal_whole_graph_answers_on_the_seed_data(built):
     assert same_answers_scoped_and_not(built, names) >= 5  # the seed municipalities have answers to compare
 
 
+@pytest.mark.slow  # generates and builds a nation of four municipalities (about 5 s)
 def test_scoped_answers_equal_whole_graph_answers_on_a_generated_nation(tmp_path):
     out = tmp_path / "nation"
     subprocess.run([sys.executable, str(ROOT / "bench" / "national.py"), "-n", "4", "--seed", "3", "--out", str(out),
@@ -153,11 +155,9 @@ def test_scoped_questions_name_their_predicates_and_classes(query):
     only when every triple pattern names its predicate (no variable, no negated path) and every rdf:type pattern
     its class. Checked on the parsed query, so a question edited later cannot lose answers unnoticed."""
     from rdflib.namespace import RDF
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.term import Variable
-
     from rdflib.paths import Path as PropertyPath
-    from rdflib.term import BNode
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.term import BNode, Variable
 
     patterns = list(_triple_patterns(prepareQuery(query.text).algebra))
     assert patterns

@@ -20,15 +20,26 @@ import pytest
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from conftest import run_kg
+from kg.build.store import current_build, read_manifest
 from kg.query.catalogue import catalogue
-from kg.query.params import bind_parameters
 from kg.query.local import run_local
+from kg.query.params import bind_parameters
 from kg.serve.limits import ServerLimits, server_limits
 from kg.serve.result_formats import SOLUTION_FORMATS
 from kg.serve.worker_process import QueryJob, run_job
-from kg.build.store import current_build, read_manifest
-from serve_session import MAX_ROWS, TIMEOUT_SECONDS, free_port, session_server, start_server, stop_server
+
+from conftest import run_kg, wait_until
+from serve_session import (
+    MAX_ROWS,
+    TIMEOUT_SECONDS,
+    free_port,
+    idle_workers,
+    session_server,
+    start_server,
+    stop_server,
+    wait_for_a_busy_worker,
+    worker_pids,
+)
 
 ID = "https://w3id.org/jp-plan-kg/id/"
 OME = ID + "municipality/132055"
@@ -284,21 +295,15 @@ def test_row_limit_answers_503_with_a_message(client):
     assert construct.status_code == 503 and construct.headers["kg-limit"] == "rows"
 
 
-def _worker_pids(server_pid: int) -> set[int]:
-    """The server's query workers (its other child is multiprocessing's resource tracker)."""
-    pids = set()
-    for task in Path(f"/proc/{server_pid}/task").iterdir():
-        pids |= {int(p) for p in (task / "children").read_text().split()}
-    return {p for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()}
-
-
+@pytest.mark.slow  # a 2 s timeout, and answers timed while it runs
 def test_runaway_query_is_stopped_while_other_requests_are_answered(server, client):
-    before = _worker_pids(server.process.pid)
+    idle = idle_workers(server, client)
+    before = worker_pids(server)
     assert len(before) == 2
     with ThreadPoolExecutor(max_workers=1) as background:
         started = time.monotonic()
         runaway = background.submit(httpx.post, server.url + "/sparql", data={"query": RUNAWAY}, timeout=30)
-        time.sleep(0.3)  # let it reach a worker (in either order the other worker stays free)
+        wait_for_a_busy_worker(idle)  # it has reached a worker (the other one stays free)
         t = time.monotonic()
         health = client.get("/health")
         health_seconds = time.monotonic() - t
@@ -315,10 +320,9 @@ def test_runaway_query_is_stopped_while_other_requests_are_answered(server, clie
     assert f"longer than {TIMEOUT_SECONDS} s" in answer.text
     assert TIMEOUT_SECONDS <= elapsed < TIMEOUT_SECONDS + 3
     # The worker that ran it was killed (its work really stopped) and a fresh one took its place.
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and client.get("/health").json()["workers"]["running"] < 2:
-        time.sleep(0.1)
-    after = _worker_pids(server.process.pid)
+    wait_until(lambda: client.get("/health").json()["workers"]["running"] == 2, timeout=20, interval=0.1,
+               what="a new worker in place of the one stopped (/health: 2 running)")
+    after = worker_pids(server)
     assert len(after) == 2 and len(before & after) == 1
     killed = (before - after).pop()
     assert not Path(f"/proc/{killed}").exists()
@@ -392,8 +396,8 @@ def test_unknown_resources_are_404(client):
 def test_every_published_page_is_served_from_its_path(client, built):
     """The server finds a page's resource from its path (not from a list made at start-up): a page in our
     namespace, an SDG's page outside it, and paths that are not pages."""
-    from kg.publish import SiteRenderer
     from kg.build.store import open_store, read_manifest
+    from kg.publish import SiteRenderer
 
     renderer = SiteRenderer(open_store(built), base="https://w3id.org/jp-plan-kg/", manifest=read_manifest(built))
     pages, _ = renderer.resource_iris()
@@ -513,7 +517,9 @@ def test_cors_allows_any_origin(client):
 def test_one_log_line_per_request(client, server):
     client.get("/health")
     client.get("/id/municipality/999999.html")
-    time.sleep(0.2)
+    # A request's line is written once its answer has gone out: the client may have it first.
+    lines = ("GET /health 200 ", "GET /id/municipality/999999.html 404 ")
+    wait_until(lambda: all(line in server.log_text() for line in lines), what="both requests' log lines")
     log = server.log_text()
     assert re.search(r"^GET /health 200 \d+ ms$", log, re.MULTILINE)
     assert re.search(r"^GET /id/municipality/999999\.html 404 \d+ ms$", log, re.MULTILINE)
@@ -548,17 +554,22 @@ def test_limits_come_from_options_then_environment_then_defaults():
 def test_stopping_the_server_ends_running_queries_at_once(built, tmp_path):
     # Its own server: this one is stopped (SIGTERM, as a service manager does) while a runaway query runs.
     own = start_server(built.build_dir, tmp_path, "--timeout", "60")
-    workers = _worker_pids(own.process.pid)
-    with ThreadPoolExecutor(max_workers=1) as background:
-        runaway = background.submit(httpx.post, own.url + "/sparql", data={"query": RUNAWAY}, timeout=30)
-        time.sleep(0.5)
-        own.process.terminate()
-        answer = runaway.result()
-        # uvicorn ends by the signal it was stopped with, once it has shut down cleanly (as systemd expects).
-        assert own.process.wait(timeout=10) in (0, -signal.SIGTERM)
+    try:
+        with httpx.Client(base_url=own.url, timeout=30) as http:
+            idle = idle_workers(own, http)
+        workers = set(idle)
+        with ThreadPoolExecutor(max_workers=1) as background:
+            runaway = background.submit(httpx.post, own.url + "/sparql", data={"query": RUNAWAY}, timeout=30)
+            wait_for_a_busy_worker(idle)  # the query is running when the server is told to stop
+            own.process.terminate()
+            answer = runaway.result()
+            # uvicorn ends by the signal it was stopped with, once it has shut down cleanly (as systemd expects).
+            assert own.process.wait(timeout=10) in (0, -signal.SIGTERM)
+    finally:
+        stop_server(own)  # if the test failed before it stopped the server (nothing to do otherwise)
     assert answer.status_code == 503 and "stopping" in answer.text
-    time.sleep(0.2)
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    wait_until(lambda: not [pid for pid in workers if Path(f"/proc/{pid}").exists()], timeout=5,
+               what="the stopped server's query workers to be gone")
 
 
 def test_the_answer_cache_keeps_at_most_its_bytes_dropping_the_least_recently_used():
