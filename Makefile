@@ -17,8 +17,9 @@ run: $(STAMP)
 	$(BIN)/kg build
 	$(BIN)/kg query 01-dx-viewpoints
 
-# The whole test suite.
+# The whole test suite, after the linter (the house style is checked, not hoped for).
 test: $(STAMP)
+	$(BIN)/ruff check kg tests bench
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

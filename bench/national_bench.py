@@ -23,11 +23,10 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph
 from bench_report import plain, size_section, targets_table
 from national_steps import ROOT, NationalRun
 from query_bench import real_data_benchmark
-
-import pyoxigraph
 
 
 def _sizes(text: str) -> list[int]:

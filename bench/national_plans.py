@@ -12,8 +12,17 @@ import random
 from dataclasses import dataclass, field
 
 from national_registry import Municipality
-from national_themes import (CIRCLED, GOAL_LEVEL_NAMES, STRATEGY_DIRECTION_LEVEL_NAMES, THEMES, VIEWPOINT_LEVEL_NAMES,
-                             VIEWPOINTS, KpiTemplate, MeasureTemplate, Theme)
+from national_themes import (
+    CIRCLED,
+    GOAL_LEVEL_NAMES,
+    STRATEGY_DIRECTION_LEVEL_NAMES,
+    THEMES,
+    VIEWPOINT_LEVEL_NAMES,
+    VIEWPOINTS,
+    KpiTemplate,
+    MeasureTemplate,
+    Theme,
+)
 from turtle_writer import Resource, decimal, ref, text
 
 UNIT_NOTATION = {"person": "人", "case": "件", "percent": "%", "household": "世帯", "item": "点", "place": "箇所",
@@ -264,7 +273,7 @@ def _revise(facts: list[Resource], rng: random.Random, kpis: list[tuple[str, str
     """Mark KPIs as changed in the revision: one new, one replacing a dropped KPI, one merged from two dropped ones."""
     by_iri = {r.subject: r for r in facts}
     dropped_per_direction: dict[str, int] = {}
-    for (direction, kpi, label), status in zip(rng.sample(kpis, min(3, len(kpis))), ("rc:new", "rc:changed", "rc:merged")):
+    for (direction, kpi, label), status in zip(rng.sample(kpis, min(3, len(kpis))), ("rc:new", "rc:changed", "rc:merged"), strict=False):
         resource = by_iri[ref(kpi)]
         resource.add("jpp:revisionStatus", status).add("jpp:inRevision", ref(revision))
         previous = []
@@ -287,7 +296,7 @@ def _kpis(writing: _PlanWriting, element: str, measure: MeasureTemplate, *, base
           target_year: int) -> list[tuple[str, str]]:
     """Make 0 to 3 KPIs of the element with their values; return their IRIs and labels."""
     facts, rng, plan, source, lines = writing.facts, writing.rng, writing.plan, writing.source, writing.lines
-    count = rng.choice(range(0, min(3, len(measure.kpis)) + 1))
+    count = rng.choice(range(min(3, len(measure.kpis)) + 1))
     made = []
     for k, template in enumerate(rng.sample(measure.kpis, count), start=1):
         kpi = f"{element}/kpi-{k}"

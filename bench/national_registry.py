@@ -86,7 +86,7 @@ def check_digit(five_digits: str) -> int:
     check = (11 - r) mod 10."""
     if len(five_digits) != 5 or not five_digits.isdigit():
         raise ValueError(f"a local government code has 5 digits before its check digit, not {five_digits!r}")
-    remainder = sum(weight * int(digit) for weight, digit in zip((6, 5, 4, 3, 2), five_digits)) % 11
+    remainder = sum(weight * int(digit) for weight, digit in zip((6, 5, 4, 3, 2), five_digits, strict=True)) % 11
     return (11 - remainder) % 10
 
 
@@ -103,7 +103,7 @@ def nation(seed: int) -> list[Municipality]:
     rng = random.Random(f"nation:{seed}")
     used_names: set[str] = set()
     municipalities = []
-    for (code, name, en, kana, count, cities), prefecture in zip(PREFECTURES, prefectures()):
+    for (code, _name, _en, _kana, count, cities), prefecture in zip(PREFECTURES, prefectures(), strict=True):
         numbers = _municipal_numbers(code, count, cities)
         for number, kind in numbers:
             place = _unique_place_name(rng, used_names)

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote
 
@@ -67,7 +68,7 @@ def build_phases(run) -> dict[str, float]:
             marks.append((at, found.group(1)))
     marks.append((run.seconds, "end"))
     phases: dict[str, float] = {}
-    for (at, name), (next_at, _) in zip(marks, marks[1:]):
+    for (at, name), (next_at, _) in pairwise(marks):
         phases[name] = phases.get(name, 0.0) + next_at - at
     return phases
 

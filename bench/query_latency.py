@@ -31,9 +31,9 @@ def _alarm(_signum, _frame):
 
 
 def oxigraph_runner(args):
+    from kg.build.store import open_store
     from kg.project import default_project
     from kg.query.local import run_local
-    from kg.build.store import open_store
 
     store = open_store(default_project(root=args.root))
     return lambda text: len(run_local(store, text).rows)

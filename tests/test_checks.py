@@ -7,9 +7,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.build.store import current_build
 from kg.query.catalogue import catalogue
 from kg.query.local import run_local
-from kg.build.store import current_build
 
 FIXTURES = Path(__file__).parent / "checks"
 CHECKS = catalogue(Path(__file__).resolve().parent.parent / "queries", checks=True)

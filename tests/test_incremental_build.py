@@ -15,11 +15,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT
-from kg.build.result import BuildInvalid
 from kg.build.full import build
-from kg.project import Project
+from kg.build.result import BuildInvalid
 from kg.build.store import current_build
+from kg.project import Project
+
+from conftest import ROOT
 
 CODE = "012017"
 

@@ -20,9 +20,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import ROOT, run_kg
 from kg.publish import render_resource
 from kg.publish.hosting import RESOURCE_PATTERN
+
+from conftest import ROOT, run_kg
 
 BASE = "https://example.org/jp-plan-kg/"
 ID = "https://w3id.org/jp-plan-kg/id/"

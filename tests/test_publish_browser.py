@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, require
 from kg.publish import publish_site
+
+from conftest import ROOT
 
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 
@@ -23,8 +24,9 @@ pytestmark = pytest.mark.browser
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".ttl": "text/turtle", ".jsonld": "application/ld+json",
-                      ".nt": "application/n-triples", ".svg": "image/svg+xml"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map, ".ttl": "text/turtle", ".jsonld": "application/ld+json",
+        ".nt": "application/n-triples", ".svg": "image/svg+xml"}
 
     def log_message(self, *args):
         pass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.rdf.dataset import load_project_dataset
 from kg.build.reasoning import inferred_triples
+from kg.rdf.dataset import load_project_dataset
 
 JPP = "https://w3id.org/jp-plan-kg/ontology#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

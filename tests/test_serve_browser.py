@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, require
 from kg.query import ask
+
+from conftest import CHROMIUM, ROOT, require
 from serve_session import session_server
 
 pytestmark = pytest.mark.browser

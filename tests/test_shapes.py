@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyshacl
@@ -41,11 +41,7 @@ JPPS = Namespace("https://w3id.org/jp-plan-kg/shapes#")
 # only groups property shapes and can never be the sh:sourceShape of a result.
 CONSTRAINT_PARAMETERS = frozenset(
     SH[name]
-    for name in (
-        "class datatype nodeKind minCount maxCount minExclusive minInclusive maxExclusive maxInclusive "
-        "minLength maxLength pattern languageIn uniqueLang equals disjoint lessThan lessThanOrEquals "
-        "not and or xone node qualifiedValueShape closed hasValue in sparql"
-    ).split()
+    for name in ["class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive", "maxExclusive", "maxInclusive", "minLength", "maxLength", "pattern", "languageIn", "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals", "not", "and", "or", "xone", "node", "qualifiedValueShape", "closed", "hasValue", "in", "sparql"]
 )
 
 
@@ -54,7 +50,7 @@ CONSTRAINT_PARAMETERS = frozenset(
 # --------------------------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prepared_query(text: str):
     return prepareQuery(text)
 
@@ -69,7 +65,7 @@ class _PreparedQueryGraph(Graph):
     """
 
     def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,
-              use_store_provided=True, **kwargs):  # noqa: N803 - rdflib's argument names
+              use_store_provided=True, **kwargs):
         if isinstance(query_object, str):
             query_object = _prepared_query(query_object)
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
@@ -269,7 +265,7 @@ def test_reachable_reference_data_gives_the_same_results(path):
 
 
 def check_digit(first_five: str) -> int:
-    weighted_sum = sum(weight * int(digit) for weight, digit in zip((6, 5, 4, 3, 2), first_five))
+    weighted_sum = sum(weight * int(digit) for weight, digit in zip((6, 5, 4, 3, 2), first_five, strict=True))
     return (11 - weighted_sum % 11) % 10
 
 

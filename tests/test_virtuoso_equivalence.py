@@ -12,7 +12,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import ROOT, run_kg
 from kg.build.store import current_build, read_manifest
 from kg.query import BuiltStore, ask
 from kg.query.catalogue import catalogue
@@ -22,6 +21,8 @@ from kg.query.local import run_local
 from kg.query.remote import run_remote
 from kg.remote.graph_store import GraphStoreClient
 from kg.remote.push import graphs_of_build, push_graphs
+
+from conftest import ROOT, run_kg
 from virtuoso_session import dba_credentials, session_virtuoso
 
 pytestmark = pytest.mark.virtuoso

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import require
 from kg.remote import virtuoso
 from kg.remote.auth import Credentials
+
+from conftest import require
 
 _SERVER = pytest.StashKey[virtuoso.VirtuosoServer]()
 _FAILED = pytest.StashKey[str]()

@@ -40,8 +40,8 @@ def _template(args, project) -> int:
 def _ingest(args, project) -> int:
     from ..errors import EXIT_INVALID, EXIT_OK
     from ..intake.ingest import ingest
-    from ..intake.output import classification_path_for, write_outputs
     from ..intake.messages import render_problems
+    from ..intake.output import classification_path_for, write_outputs
 
     classification_out = args.classification_out or classification_path_for(args.out)
     # The files being replaced are not "the project's data" that the new data is checked against.

@@ -33,11 +33,11 @@ def register(subparsers) -> None:
 
 
 def run_push(args, project) -> int:
+    from ..build.store import current_build, read_manifest
     from ..errors import EXIT_OK, KgError
     from ..remote.auth import TOKEN_VARIABLE, credentials_from_environment_or_prompt
     from ..remote.graph_store import GraphStoreClient
     from ..remote.push import graphs_of_build, push_graphs
-    from ..build.store import current_build, read_manifest
 
     if args.prune and args.graph:
         raise KgError("--prune needs the whole build: with --graph it would delete the graphs not selected")

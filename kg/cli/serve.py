@@ -45,10 +45,10 @@ def register(subparsers) -> None:
 def _serve(args, project) -> int:
     import socket
 
+    from ..build.store import current_build
     from ..serve import runner
     from ..serve.app import create_app
     from ..serve.limits import server_limits
-    from ..build.store import current_build
 
     limits = server_limits(**{spec.name: getattr(args, spec.name) for spec in fields(ServerLimits)})
     build = current_build(project)

@@ -8,4 +8,4 @@ Entry points: `publish_site(project, out=, base_iri=, sparql_endpoint=)` writes 
 from .render import SiteRenderer, render_resource
 from .site import PublishResult, publish_site
 
-__all__ = ["SiteRenderer", "render_resource", "publish_site", "PublishResult"]
+__all__ = ["PublishResult", "SiteRenderer", "publish_site", "render_resource"]

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from ..namespaces import JPP, SKOS, sparql_prefixes
 from ..rdf.terms import natural_key
 from .graphview import GraphView
 from .templating import environment
-from ..namespaces import JPP, SKOS, sparql_prefixes
 
 ROLES = (  # (property, role name in Japanese, in English, colour)
     (JPP + "hasBaseline", "現状値", "baseline", "#8a9bb0"),

@@ -6,16 +6,15 @@ depends on where the site is hosted (--base-iri). Triple counts and byte sizes a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyoxigraph as ox
 
+from ..namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF_TYPE, RDFS, TURTLE_PREFIXES, VOID, XSD
 from . import locations
 from .dumps import DumpSet
-from ..namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDFS, RDF_TYPE, TURTLE_PREFIXES, VOID, XSD
 from .vocabulary import EDITORS
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
-from .graphview import EDITORIAL, INFERRED, ONTOLOGY, SOURCE, graph_kind
 from ..namespaces import TURTLE_PREFIXES
+from .graphview import EDITORIAL, INFERRED, ONTOLOGY, SOURCE, graph_kind
 
 DUMPS_FOLDER = "dumps"
 MAIN_NAME = "jp-plan-kg"

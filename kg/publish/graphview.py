@@ -14,10 +14,10 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
+from ..namespaces import RDF_TYPE
 from ..project import GRAPH_BASE, is_inferred_graph
 from ..query.params import bound_query_text
 from . import locations
-from ..namespaces import RDF_TYPE
 from .vocabulary import LABEL_PREDICATES
 
 SOURCE, EDITORIAL, ONTOLOGY, INFERRED = "source", "editorial", "ontology", "inferred"

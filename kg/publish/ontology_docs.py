@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ..namespaces import DCTERMS, OWL, RDF_TYPE, RDFS, SH, SKOS, compact, sparql_prefixes
 from . import locations
 from .graphview import INFERRED, GraphView
 from .pages import Link, PageBuilder
-from ..namespaces import DCTERMS, OWL, RDFS, RDF_TYPE, SH, SKOS, compact, sparql_prefixes
 
 
 @dataclass

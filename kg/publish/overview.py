@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..namespaces import JPP, RDFS, SKOS, VOCAB, sparql_prefixes
 from ..rdf.terms import natural_key
 from .charts import plan_indicators
 from .graphview import GraphView
 from .pages import Link, PageBuilder
-from ..namespaces import JPP, RDFS, SKOS, VOCAB, sparql_prefixes
 
 VIEWPOINT_SCHEME = VOCAB + "viewpoint"
 POLICY_DOMAIN_SCHEME = VOCAB + "policy-domain"
@@ -106,7 +106,7 @@ def viewpoint_matrix(view: GraphView, builder: PageBuilder, municipalities: list
     linked = _rows(view, """SELECT ?m ?c (COUNT(DISTINCT ?r) AS ?n) WHERE {
         ?link a jpp:ThematicLink ; jpp:linkedConcept ?c ; jpp:linkedResource ?r .
         ?r (jpp:inPlan/jpp:municipality)|jpp:municipality ?m } GROUP BY ?m ?c""")
-    concepts = [c for c in view.subjects(SKOS + "inScheme", VIEWPOINT_SCHEME)]
+    concepts = list(view.subjects(SKOS + "inScheme", VIEWPOINT_SCHEME))
     wording: dict[tuple[str, str], list[str]] = {}
     for r in named:
         wording.setdefault((r["m"].value, r["c"].value), []).append(r["label"].value)

@@ -11,11 +11,19 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from markupsafe import Markup
 
+from ..namespaces import JPP, PROV, RDF, RDF_TYPE, RDFS, SKOS, XSD, compact
 from ..rdf.terms import natural_key
 from . import charts, locations
 from .graphview import EDITORIAL, INFERRED, GraphView, Statement
-from ..namespaces import JPP, PROV, RDF, RDFS, RDF_TYPE, SKOS, XSD, compact
-from .vocabulary import BORROWED_PROPERTY_NAMES, BORROWED_TERM_NAMES, EDITORS, LEADING_PREDICATES, PARENT_BY_INCOMING, PARENT_PREDICATES, PROVENANCE_PREDICATES
+from .vocabulary import (
+    BORROWED_PROPERTY_NAMES,
+    BORROWED_TERM_NAMES,
+    EDITORS,
+    LEADING_PREDICATES,
+    PARENT_BY_INCOMING,
+    PARENT_PREDICATES,
+    PROVENANCE_PREDICATES,
+)
 
 KIND_NAMES = {
     EDITORIAL: ("分類", "本プロジェクトによる分類（編集上の判断）で、文書の記載ではありません", "project's classification"),

@@ -9,14 +9,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
+from ..namespaces import TURTLE_PREFIXES
 from . import locations
-from .charts import render_svg, indicator_chart
+from .charts import indicator_chart, render_svg
 from .graphview import GraphView
 from .ontology_docs import ShapeDoc, ontology_doc, shape_anchors, shape_docs
 from .overview import overview
 from .pages import PageBuilder
 from .templating import environment
-from ..namespaces import TURTLE_PREFIXES
 
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 

@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
+from ..build.store import BuildPaths, current_build, read_manifest
 from ..errors import KgError
 from ..namespaces import DCTERMS
 from ..project import Project
 from ..rdf.files import parse_rdf_file
-from ..build.store import BuildPaths, current_build, read_manifest
 from . import descriptions, hosting, locations
 from .charts import is_indicator
 from .dumps import DumpSet, write_dumps

@@ -10,4 +10,4 @@ from .local import BuiltStore
 from .remote import Endpoint
 from .results import QueryResult
 
-__all__ = ["BuiltStore", "Endpoint", "Question", "QueryResult", "ask", "find", "prepare"]
+__all__ = ["BuiltStore", "Endpoint", "QueryResult", "Question", "ask", "find", "prepare"]

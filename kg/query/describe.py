@@ -77,9 +77,9 @@ def render_description(d: Description) -> str:
 
 STATS_QUERIES = {
     "graphs": "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ORDER BY ?graph",
-    "classes": """SELECT ?class (COUNT(DISTINCT ?r) AS ?resources) WHERE {
-        GRAPH ?g { ?r a ?class } FILTER(?g != <%s> && !STRSTARTS(STR(?g), "%s/")) }
-        GROUP BY ?class ORDER BY DESC(?resources) ?class""" % (INFERRED_GRAPH, INFERRED_GRAPH),
+    "classes": f"""SELECT ?class (COUNT(DISTINCT ?r) AS ?resources) WHERE {{
+        GRAPH ?g {{ ?r a ?class }} FILTER(?g != <{INFERRED_GRAPH}> && !STRSTARTS(STR(?g), "{INFERRED_GRAPH}/")) }}
+        GROUP BY ?class ORDER BY DESC(?resources) ?class""",
     "plans": sparql_prefixes("jpp", "dcterms") + """SELECT ?plan ?title (COUNT(DISTINCT ?r) AS ?resources) WHERE {
           ?plan a jpp:Plan . OPTIONAL { ?plan dcterms:title ?title }
           OPTIONAL { ?r jpp:inPlan ?plan } } GROUP BY ?plan ?title ORDER BY ?plan""",

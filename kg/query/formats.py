@@ -176,8 +176,8 @@ def _table(result: QueryResult) -> str:
     cells = _cells(result)
     widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
-    out = [line, "| " + " | ".join(_pad(v, w) for v, w in zip(result.variables, widths)) + " |", line]
-    out += ["| " + " | ".join(_pad(c, w) for c, w in zip(r, widths)) + " |" for r in cells]
+    out = [line, "| " + " | ".join(_pad(v, w) for v, w in zip(result.variables, widths, strict=True)) + " |", line]
+    out += ["| " + " | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) + " |" for r in cells]
     out += [line, f"{len(cells)} row(s)"]
     return "\n".join(out)
 

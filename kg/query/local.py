@@ -70,7 +70,7 @@ def _interruptible(work):
     def target():
         try:
             outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 — handed over to the waiting thread as it is
+        except BaseException as exc:
             outcome["error"] = exc
 
     thread = threading.Thread(target=target, name="kg-query", daemon=True)

@@ -90,7 +90,7 @@ def named_terms(text: str) -> set[str] | None:
     tokens = significant(tokenize(text))
     prefixes: dict[str, str] = {}
     declarations: set[int] = set()  # positions of the prefix declarations' names and IRIs: not terms
-    for at, (first, name, iri) in enumerate(zip(tokens, tokens[1:], tokens[2:])):
+    for at, (first, name, iri) in enumerate(zip(tokens, tokens[1:], tokens[2:], strict=False)):
         if first.kind == "word" and first.text.upper() == "PREFIX" and name.kind == "pname" and iri.kind == "iri":
             prefixes[name.text.partition(":")[0]] = iri.text[1:-1]
             declarations |= {at + 1, at + 2}

@@ -10,7 +10,6 @@ import itertools
 from ..errors import QueryError
 from ..rdf.sparql_lexer import significant, tokenize
 
-
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 NETWORK_KEYWORDS = ("SERVICE",)
@@ -89,7 +88,7 @@ def _where_group_open(query: str) -> int:
     depth = 0
     seen_where = False
     template_done = False
-    for i, token in enumerate(tokens):
+    for token in tokens:
         upper = token.text.upper() if token.kind == "word" else None
         if form is None and upper in QUERY_FORMS:
             form = upper

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
-from ..errors import KgError
-from .graph_store import GraphStoreClient, GraphStoreError
-from ..project import GRAPH_BASE
 from ..build.store import BuildPaths
+from ..errors import KgError
+from ..project import GRAPH_BASE
+from .graph_store import GraphStoreClient, GraphStoreError
 
 N_TRIPLES = "application/n-triples"
 

@@ -66,7 +66,7 @@ def protocol_with_header_timeout(seconds: float) -> type[H11Protocol]:
                 message = f"the request line and headers did not arrive within {self.header_timeout:g} s\n"
                 body = message.encode("utf-8")
                 self.transport.write(REQUEST_TIMEOUT % (len(body), body))
-                client = "%s:%d" % self.client if self.client else "a client"
+                client = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
                 print(f"kg serve: {client} sent no complete request within {self.header_timeout:g} s: "
                       "answered 408 and closed", file=sys.stderr, flush=True)
             self.transport.close()

@@ -65,7 +65,7 @@ class RateLimit:
         seconds = max(1, math.ceil(wait))
         body = (f"too many requests from {client_address(scope)}: this server answers {self.buckets.rate:g} "
                 f"requests per second per client (bursts of {self.buckets.burst}); try again in {seconds} s\n"
-                ).encode("utf-8")
+                ).encode()
         await send({"type": "http.response.start", "status": 429, "headers": [
             (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
             (b"retry-after", str(seconds).encode()), (b"kg-limit", b"rate")]})

@@ -43,7 +43,7 @@ class SiteAnswer:
 
 
 def not_found(what: str) -> SiteAnswer:
-    return SiteAnswer(404, f"{what} is not in this graph\n".encode("utf-8"))
+    return SiteAnswer(404, f"{what} is not in this graph\n".encode())
 
 
 class ResourceSite:

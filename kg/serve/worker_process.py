@@ -80,7 +80,7 @@ def run_job(store: ox.Store, job: QueryJob, *, max_rows: int, max_bytes: int) ->
         return plain(400, f"SPARQL syntax error: {exc}")
     except AnswerTooLarge as exc:
         return _too_large(exc.limit, str(exc))
-    except Exception as exc:  # noqa: BLE001 — whatever the engine raises becomes a message, the worker lives on
+    except Exception as exc:
         if out.exceeded:
             return _too_large("bytes", f"the answer is larger than {max_bytes:,} bytes")
         return plain(500, f"the query failed while running: {exc}")
