@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..namespaces import SH
 from ..project import Project
 from ..rdf.dataset import ProjectDataset
 from ..rdf.files import parse_rdf_file
@@ -67,7 +68,6 @@ def _backward_links(files: tuple) -> BackwardLinks:
     return links_of_shapes(triples)
 
 
-SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CLASSES = {"http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2002/07/owl#Class"}
 TARGETS = tuple(SH + n for n in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"))

@@ -17,10 +17,10 @@ from functools import lru_cache
 import pyoxigraph as ox
 import rdflib
 
+from ..namespaces import XSD
 from ..rdf.files import printable
 from .report import ValidationIssue
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _TIMEZONE = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
 _YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"

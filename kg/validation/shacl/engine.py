@@ -22,9 +22,9 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from ...namespaces import XSD
 from .shapes import SH, Path, Shape, ShapesModel, SparqlConstraint, UnsupportedShapes
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DEFAULT_GRAPH = ox.DefaultGraph()

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...namespaces import XSD
 from .sparql import (
     THIS,
-    XSD,
     Bind,
     Expression,
     Filter,

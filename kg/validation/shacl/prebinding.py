@@ -23,9 +23,9 @@ The shapes reader (kg.validation.shacl.shapes) refuses a constraint that breaks 
 
 from __future__ import annotations
 
+from ...namespaces import XSD
 from .sparql import (
     THIS,
-    XSD,
     Bind,
     Expression,
     Filter,

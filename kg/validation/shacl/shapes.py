@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ...namespaces import RDF, SH
 from ...rdf.sparql_lexer import tokenize
 from .prebinding import check_this_rule
 from .sparql import UnsupportedQuery, parse_select
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = ox.NamedNode(RDF + "type")
 RDF_FIRST = ox.NamedNode(RDF + "first")
 RDF_REST = ox.NamedNode(RDF + "rest")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from ...rdf.sparql_lexer import Token, significant, tokenize
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 THIS = ("var", "this")
 AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 # Keywords the parser refuses rather than reads (kg.validation.shacl.prebinding says why): as errors name them.
