@@ -50,6 +50,7 @@ PREFIXES: dict[str, str] = {
     "ps": VOCAB + "plan-status/",
     "cm": VOCAB + "completeness/",
     "rc": VOCAB + "revision-change/",
+    "mk": VOCAB + "municipality-kind/",
     "sdg": SDG,
     "rdf": RDF,
     "rdfs": RDFS,
