@@ -46,6 +46,7 @@ PREFIXES: dict[str, str] = {
     "nd": VOCAB + "national-direction/",
     "u": VOCAB + "unit/",
     "q": VOCAB + "qualifier/",
+    "td": VOCAB + "target-direction/",
     "bd": VOCAB + "breakdown/",
     "ps": VOCAB + "plan-status/",
     "cm": VOCAB + "completeness/",
