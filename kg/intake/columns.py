@@ -49,6 +49,7 @@ class Column:
     _: KW_ONLY
     multi: bool = False         # several values, one per line
     required: bool = False
+    plan_row_required: bool = False  # required on the plan sheet's first row (the plan entered), defaulted elsewhere
     graph: str = FACTS
     default: str | None = None  # plan, source, parent-path, editors (see defaults())
     inverse: bool = False       # the triple is <cell> predicate <row>, e.g. 引用元 jpp:hasMeasureReference
@@ -63,6 +64,7 @@ class Column:
     text_format: ClassVar[bool] = False      # the template formats it as text (keeps 022012 and 2-1 as typed)
     none_mark_means_none: ClassVar[bool] = True
     dates_are_mistakes: ClassVar[bool] = False  # Excel turns 2-1 or 4-411 typed into a General cell into a date
+    closed_list: ClassVar[bool] = True  # the template refuses what its list does not offer (single-value columns)
 
     # --- ingest
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from ..namespaces import JPP
+from ..reference import Registry, national_registry
 from .ids import path_parent
 from .vocabulary import Vocabulary
 
@@ -22,6 +23,10 @@ class Context:
     row_iris: set[str] = field(default_factory=set)          # every row of the data sheets
     plan_row_iris: set[str] = field(default_factory=set)     # rows of the plan sheet that are plans
     element_row_iris: set[str] = field(default_factory=set)  # rows of the goals and measures sheets
+    registry: Registry | None = None  # the national list of municipalities (None: the bundled one)
+
+    def municipalities(self) -> Registry:
+        return self.registry or national_registry()
 
     def containing_plan(self, row_iri: str | None) -> list:
         """The plan row an ID lies under (the innermost), else the workbook's plan."""

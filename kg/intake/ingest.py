@@ -14,8 +14,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ..namespaces import JPP
+from ..namespaces import ID, JPP
 from ..project import Project
+from ..reference import Registry
 from .columns import CLASSIFICATION, FACTS
 from .context import Context
 from .ids import id_text
@@ -26,9 +27,11 @@ from .layout import (
     OTHER_SHEET,
     PLAN_CLASSES,
     PLAN_SHEET,
+    SHEETS,
     sheet_by_name,
 )
 from .messages import Problem
+from .municipality import project_registry
 from .result import IngestResult, Location, RowRecord
 from .row_ids import RowNamer
 from .shapes import ProjectIndex, shape_problems
@@ -37,6 +40,10 @@ from .tables import Table, UnreadableInput, read_tables
 from .values import CellProblem, is_blank, nfkc
 from .vocabulary import Vocabulary, load_vocabulary
 
+# The plan row's columns that also describe the plan's own document, when that is made from the row.
+SOURCE_FROM_PLAN = ("title", "label", "publisher", "municipality", "status", "completeness", "completeness_note",
+                    "completeness_note_en", "date_label", "seed_file", "document_part")
+
 
 def ingest(path: Path, *, project: Project, lang: str = "ja", validate: bool = True,
            exclude: tuple[Path, ...] = ()) -> IngestResult:
@@ -44,27 +51,44 @@ def ingest(path: Path, *, project: Project, lang: str = "ja", validate: bool = T
     tables = read_tables(path, lang=lang)
     vocabulary = load_vocabulary(project)
     index = ProjectIndex.load(project, exclude=exclude)
-    result = ingest_tables(tables, vocabulary=vocabulary, known=index.known, lang=lang, source=str(path))
-    if validate and not result.problems:
-        result.problems = shape_problems(result, project=project, index=index, lang=lang)
+    result = ingest_tables(tables, vocabulary=vocabulary, known=index.known, lang=lang, source=str(path),
+                           registry=project_registry(project))
+    if validate and result.plan is not None:
+        # What did parse is checked too, so that one run names every problem; a violation that follows from a
+        # problem already reported at its cell is left out (kg.intake.shapes).
+        result.problems += shape_problems(result, project=project, index=index, lang=lang, vocabulary=vocabulary,
+                                          reported=result.problems)
+    result.problems.sort(key=_reading_order)
     return result
 
 
 def ingest_tables(tables: list[Table], *, vocabulary: Vocabulary, known: set[str] | frozenset | None = frozenset(),
-                  lang: str = "ja", source: str = "workbook") -> IngestResult:
+                  lang: str = "ja", source: str = "workbook", registry: Registry | None = None) -> IngestResult:
     """Build the graphs from tables; known=None skips the check that every referenced ID exists."""
-    return _Ingest(vocabulary, known, lang, source).run(tables)
+    return _Ingest(vocabulary, known, lang, source, registry).run(tables)
+
+
+SHEET_ORDER = {sheet.name: i for i, sheet in enumerate(SHEETS)}
+
+
+def _reading_order(problem: Problem) -> tuple:
+    """Sheet by sheet as the workbook orders them, then row by row, column by column (B before AA)."""
+    column = problem.column or ""
+    return (problem.sheet is None, SHEET_ORDER.get(problem.sheet or "", len(SHEET_ORDER)), problem.sheet or "",
+            problem.row or 0, len(column), column)
 
 
 # --- building the graphs ----------------------------------------------------------------------------------
 
 class _Ingest:
-    def __init__(self, vocabulary: Vocabulary, known, lang: str, source: str):
+    def __init__(self, vocabulary: Vocabulary, known, lang: str, source: str, registry: Registry | None):
         self.vocabulary = vocabulary
         self.known = known
         self.lang = lang
         self.source = source
-        self.ctx = Context(vocabulary=vocabulary)
+        self.ctx = Context(vocabulary=vocabulary, registry=registry)
+        self.main: RowRecord | None = None
+        self.notes: list[Problem] = []
         self.graphs = {FACTS: Graph(), CLASSIFICATION: Graph()}
         self.problems: dict[Problem, None] = {}
         self.cells: dict[tuple[str, str], Location] = {}
@@ -72,9 +96,13 @@ class _Ingest:
         self.records: list[RowRecord] = []
         self.other: list[tuple[Table, dict[str, str], dict[str, int]]] = []
         self.pending_refs: list[tuple[str, Location]] = []
+        self.made_from: dict[str, RowRecord] = {}  # resources made from a row that is not theirs
 
     def report(self, problem: Problem) -> None:
         self.problems.setdefault(problem, None)
+
+    def _has_problem(self, location: Location) -> bool:
+        return any((p.sheet, p.row, p.column) == (location.sheet, location.row, location.column) for p in self.problems)
 
     def run(self, tables: list[Table]) -> IngestResult:
         self._read_sheets(tables)
@@ -82,9 +110,10 @@ class _Ingest:
         if main is None:
             self.report(Problem("plan.missing", sheet=PLAN_SHEET.name, row=3, column="A"))
             return self._result()
+        self.main = main
         namer = RowNamer(self.records, self.ctx, self.report)
         if not namer.name_plan(main):
-            return self._result()
+            self._provisional_plan(main)
         namer.explicit_ids()
         namer.generated_ids()
         namer.check_duplicates()
@@ -92,6 +121,7 @@ class _Ingest:
         for record in self.records:
             if record.iri is not None:
                 self._decode_row(record)
+        self._missing_sources(main)
         for record in self.records:
             if record.sheet.key == "kpis" and record.iri is not None:
                 self._indicator_values(record)
@@ -102,8 +132,44 @@ class _Ingest:
         return self._result()
 
     def _result(self) -> IngestResult:
+        records = {str(r.iri): r for r in self.records if r.iri is not None}
+        records.update(self.made_from)
         return IngestResult(facts=self.graphs[FACTS], classification=self.graphs[CLASSIFICATION],
-                            problems=list(self.problems), cells=self.cells, rows=self.rows, plan=self.ctx.plan)
+                            problems=list(self.problems), cells=self.cells, rows=self.rows, plan=self.ctx.plan,
+                            records=records, main=self.main, notes=self.notes)
+
+    def _provisional_plan(self, main: RowRecord) -> None:
+        """The plan's row has a problem (reported) that keeps it from being named: name it for now, so that every
+        other row is still read and checked in this run. Nothing is written while a problem remains."""
+        if main.kind not in PLAN_CLASSES:
+            main.kind = PLAN_CLASSES[0]
+        main.iri = URIRef(ID + "plan/unnamed")
+        self.ctx.plan = str(main.iri)
+        try:
+            self.ctx.plan_sources = PLAN_SHEET.column("source").objects(main.cells.get("source"), self.ctx,
+                                                                        row_iri=self.ctx.plan, is_plan_row=True)
+        except CellProblem:
+            self.ctx.plan_sources = []  # reported when the row is decoded
+
+    def _missing_sources(self, main: RowRecord) -> None:
+        """A source the plan names that is neither a row nor in the project's data is the plan's own document (a
+        new municipality's first plan): made from the plan's row, whose cells then answer for it."""
+        if self.known is None or main.iri is None:
+            return
+        for source in main.decoded.get("source", []):
+            iri = str(source)
+            if not isinstance(source, URIRef) or iri in self.ctx.row_iris or iri in self.known:
+                continue
+            at = main.at("source")
+            self._add(FACTS, (source, RDF.type, URIRef(JPP + "SourceDocument")), at)
+            for key in SOURCE_FROM_PLAN:
+                column = PLAN_SHEET.column(key)
+                objects = main.decoded.get(key) or (main.decoded.get("label", []) if key == "title" else [])
+                for obj in objects:
+                    self._add(FACTS, (source, URIRef(column.predicate), obj), main.at(key))
+            self.rows.setdefault(iri, at)
+            self.made_from[iri] = main
+            self.notes.append(at.problem("source.created", text=id_text(source, plan=self.ctx.plan)))
 
     # sheets and headers
 
@@ -184,6 +250,10 @@ class _Ingest:
             record.decoded[column.key] = objects
             if column.required and not objects:
                 self.report(location.problem("cell.required", column=column.ja))
+                continue
+            if column.plan_row_required and record is self.main and not objects and not self._has_problem(location):
+                code = "source.missing" if column.key == "source" else "cell.required"
+                self.report(location.problem(code, column=column.ja))
                 continue
             for obj in objects:
                 if column.inverse:

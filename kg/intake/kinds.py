@@ -12,6 +12,7 @@ from .columns import Column, PickList
 from .context import Context
 from .ids import MUNICIPALITY, id_text, resolve_id
 from .messages import SCHEME_NAMES
+from .municipality import read_municipality_code
 from .values import (
     CellProblem,
     cell_text,
@@ -20,12 +21,12 @@ from .values import (
     read_boolean,
     read_fiscal_year,
     read_integer,
-    read_local_government_code,
     read_page,
     read_year_month,
 )
 
 YEAR_PROMPT = "令和5年度、R5、2023 など。"
+MUNICIPALITY_LIST = "municipality"  # the template's list of every municipality (kg.intake.template)
 
 
 def _literals_of(objects: list, datatype: URIRef) -> bool:
@@ -165,28 +166,40 @@ class RefColumn(Column):
 
 @dataclass(frozen=True, kw_only=True)
 class PublisherColumn(RefColumn):
-    """A municipality by its local government code, or any resource by its ID."""
+    """A municipality by its code or name (kg.intake.municipality), or any resource by its ID."""
+    closed_list = False
 
     def read(self, value, ctx: Context):
         text = nfkc(cell_text(value)).replace("-", "")
-        if isinstance(value, int) or (text.isdigit() and len(text) in (5, 6)):
-            return URIRef(MUNICIPALITY + read_local_government_code(value))
-        return super().read(value, ctx)
+        if isinstance(value, int | float) or (text.isdigit() and len(text) in (5, 6)):
+            return URIRef(MUNICIPALITY + read_municipality_code(value, ctx.municipalities()))
+        try:
+            return super().read(value, ctx)
+        except CellProblem as problem:
+            if problem.code != "id.form":
+                raise
+        # Not an ID: a municipality's name (八王子市, 東京都府中市) or the template's list entry.
+        return URIRef(MUNICIPALITY + read_municipality_code(value, ctx.municipalities()))
 
     def reference(self, node, ctx: Context) -> str:
         if str(node).startswith(MUNICIPALITY):
             return str(node)[len(MUNICIPALITY):]
         return super().reference(node, ctx)
 
+    def pick_list(self, sheet_key: str) -> PickList | None:
+        return PickList(MUNICIPALITY_LIST, "市区町村", "municipalities")
+
 
 @dataclass(frozen=True, kw_only=True)
 class CodeColumn(Column):
-    """A municipality by its 6-digit local government code (5 digits: the check digit is added)."""
+    """A municipality of the national list (kg.intake.municipality): its code (5 digits get the check digit), its
+    name, or the template's list entry 東京都八王子市（132012）."""
     text_format = True
     dates_are_mistakes = True
+    closed_list = False  # the list offers every municipality; a code or a name typed in is as good
 
     def read(self, value, ctx: Context):
-        return URIRef(MUNICIPALITY + read_local_government_code(value))
+        return URIRef(MUNICIPALITY + read_municipality_code(value, ctx.municipalities()))
 
     def write(self, objects: list, ctx: Context):
         if not all(self.fits(o, ctx) for o in objects):
@@ -195,6 +208,9 @@ class CodeColumn(Column):
 
     def fits(self, term, ctx: Context) -> bool:
         return isinstance(term, URIRef) and str(term).startswith(MUNICIPALITY)
+
+    def pick_list(self, sheet_key: str) -> PickList | None:
+        return PickList(MUNICIPALITY_LIST, "市区町村", "municipalities")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,6 +51,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "The local government code 「{text}」 is not 6 digits: write the code from the national list (e.g. 132055)."),
     "code.check_digit": ("団体コード「{text}」の検査数字（6桁目）が正しくありません（上5桁からは {expected} になります）。コードを確かめてください。",
                          "The check digit (6th digit) of the code 「{text}」 is wrong (the first five digits give {expected}): check the code."),
+    "municipality.check_digit": ("団体コード「{text}」の検査数字（6桁目）が正しくありません（上5桁からは {expected} になります）。{expected} は{name}です。コードを確かめてください。",
+                                 "The check digit (6th digit) of the code 「{text}」 is wrong (the first five digits give {expected}, which is {name}): check the code."),
+    "municipality.unknown_code": ("団体コード「{text}」の団体は全国地方公共団体コードの一覧にありません。近いもの：{suggestions}。",
+                                  "No municipality has the code 「{text}」 in the national list of local government codes; nearest: {suggestions}."),
+    "municipality.unknown_name": ("「{text}」という市区町村は全国地方公共団体コードの一覧にありません。近いもの：{suggestions}。名前を一覧から選ぶか、6桁の団体コードを書いてください。",
+                                  "No municipality is called 「{text}」 in the national list; nearest: {suggestions}. Pick the name from the list or write the 6-digit code."),
+    "municipality.ambiguous_name": ("「{text}」という市区町村は複数あります：{options}。都道府県名を付けて（例：東京都府中市）書くか、団体コードを書いてください。",
+                                    "Several municipalities are called 「{text}」: {options}. Write it with its prefecture (e.g. 東京都府中市) or write the code."),
+    "municipality.ambiguous_number": ("「{text}」は数値として入力されたため（Excel は先頭の0を消します）、次のどちらとも読めます：{options}。セルの書式を文字列にして6桁の団体コードを書いてください。",
+                                      "「{text}」 was entered as a number (Excel drops leading zeros) and can be read as either {options}: format the cell as Text and write the 6-digit code."),
+    "municipality.is_prefecture": ("「{text}」は都道府県（{name}）です。市区町村の団体コードか名前を書いてください。",
+                                   "「{text}」 is a prefecture ({name}): write a municipality's code or name."),
+    "municipality.name_code_mismatch": ("「{text}」の団体コード {code_found} は{code_name}で、名前「{name}」と合いません。どちらかを直してください。",
+                                        "「{text}」: the code {code_found} is {code_name}, which does not match the name 「{name}」; correct one of them."),
     "integer.unreadable": ("「{text}」は整数として読めません。数字だけを書いてください。",
                            "Cannot read 「{text}」 as a whole number: write digits only."),
     "integer.too_small": ("「{text}」は {minimum} 以上にしてください。", "「{text}」 must be {minimum} or more."),
@@ -86,6 +100,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "The plan sheet has no plan: write the plan on row 3."),
     "plan.cannot_name": ("計画のIDを作れません。IDを書くか、団体コードと種類を書いてください。",
                          "Cannot name the plan: write an ID, or fill in the code and kind."),
+    # the shapes' verdict, in the workbook's words (kg.intake.shape_words)
+    "shape.required": ("「{column}」が空です。{hint}", "「{column}」 ({column_en}) is empty. {hint_en}"),
+    "shape.one_value": ("「{column}」には1つだけ書いてください。", "「{column}」 ({column_en}) takes one value only."),
+    "shape.wrong_kind": ("「{column}」の「{text}」は{expected}ではありません。{expected}の行のIDを書いてください。",
+                         "「{column}」 ({column_en}): 「{text}」 is not a {expected_en}; give the ID of a {expected_en} row."),
+    "shape.bad_value": ("「{column}」の「{text}」は使えません。{hint}", "「{column}」 ({column_en}): 「{text}」 cannot be used. {hint_en}"),
+    "source.missing": ("計画の「出典」が空です。出典文書のID（source/<団体コード>-<名前>、例 source/132012-hachioji-strategy）を書いてください。他の行の出典はこの値になります。",
+                       "The plan's 出典 (source) is empty: write its source document's ID (source/<code>-<name>, e.g. "
+                       "source/132012-hachioji-strategy). Every other row's source defaults to it."),
+    "source.created": ("出典文書 {text} は計画シートに行がないため、計画の行（名称・発行者・状態・網羅性）から作りました。",
+                       "The source document {text} has no row on the plan sheet: it was made from the plan's row (title, publisher, status, completeness)."),
     # headers and sheets
     "header.unknown": ("列見出し「{text}」はテンプレートにありません。列を消すか、内容を「その他の記述」シートに移してください。",
                        "The column 「{text}」 is not in the template: delete it or move its contents to the その他の記述 (other statements) sheet."),
@@ -138,7 +163,7 @@ class Problem:
     column: str | None = None            # the column letter
     header: tuple[str, str] | None = None  # (ja, en) header of the column
     params: dict = field(default_factory=dict, compare=False, hash=False)
-    text: str | None = None              # a ready message (shape violations carry their own, in the chosen language)
+    text: str | None = None              # a ready message in Japanese (its English in params["en"])
 
     @property
     def address(self) -> str | None:
@@ -149,7 +174,10 @@ class Problem:
         return f"{self.sheet}!{self.column or 'A'}{self.row}"
 
     def render(self, lang: str = "ja") -> str:
-        body = self.text if self.text is not None else message(self.code, lang, **self.params)
+        if self.text is not None:  # a ready message: Japanese, and English in params["en"]
+            body = self.text if lang == "ja" else self.params.get("en", self.text)
+        else:
+            body = message(self.code, lang, **self.params)
         where = self.address
         if where and self.header:
             name = self.header[0] if lang == "ja" else self.header[1]

@@ -3,6 +3,8 @@ policies, directions) and 施策・取組 (measures and initiatives)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..namespaces import DCTERMS, JPP, RDFS, SCHEMA, SKOS
 from .columns import CLASSIFICATION, Column, Sheet
 from .kinds import (
@@ -26,6 +28,15 @@ from .shared_columns import (
     kind_column,
 )
 
+# On the plan sheet the plan entered must name its source document: every other row's blank 出典 means it.
+PLAN_PROVENANCE = tuple(
+    replace(c, plan_row_required=True,
+            help_ja="出典文書のID（source/<団体コード>-<名前>）。3行目の計画では必須：その行が計画シートになければ、計画の行から作る。"
+                    "他の行で空欄なら3行目の計画の出典。",
+            help_en="The source document's ID (source/<code>-<name>). Required on row 3 (the plan): when no row of the "
+                    "plan sheet has that ID, it is made from the plan's row. Blank on other rows: the plan's source.")
+    if c.key == "source" else c for c in PROVENANCE)
+
 PLAN_SHEET = Sheet(
     "plan", "計画", "計画・改訂・出典文書", "Plans, revisions and source documents",
     ("Plan", "ComprehensivePlan", "RevitalisationStrategy", "DigitalGardenCityStrategy", "Revision", "SourceDocument"),
@@ -40,9 +51,11 @@ PLAN_SHEET = Sheet(
         TextColumn("alt_label", "別名", "alternative label", SKOS + "altLabel", multi=True),
         TextColumn("alternate_name", "通称", "alternate name", SCHEMA + "alternateName", multi=True),
         TextColumn("subtitle", "副題", "subtitle", DCTERMS + "alternative", multi=True),
-        CodeColumn("municipality", "団体コード", "local government code", JPP + "municipality", width=12,
-               help_ja="6桁の全国地方公共団体コード（検査数字を含む。5桁なら検査数字を補う）。",
-               help_en="The 6-digit local government code, check digit included (5 digits: the check digit is added)."),
+        CodeColumn("municipality", "団体コード", "local government code", JPP + "municipality", width=16,
+               plan_row_required=True,
+               help_ja="市区町村を一覧から選ぶか、6桁の全国地方公共団体コード（5桁なら検査数字を補う）か名前（八王子市、東京都府中市）を書く。",
+               help_en="Pick the municipality from the list, or write its 6-digit local government code (5 digits: the "
+                       "check digit is added) or its name (八王子市, 東京都府中市)."),
         PublisherColumn("publisher", "発行者", "publisher", DCTERMS + "publisher", multi=True, width=14,
                help_ja="発行した団体の団体コード、またはID。", help_en="The publisher's code or ID."),
         TextColumn("edition", "期・次", "edition", JPP + "edition", width=10, help_ja="第2期、第7次など。", help_en="e.g. 第2期."),
@@ -72,7 +85,7 @@ PLAN_SHEET = Sheet(
         TextColumn("description", "説明", "description", DCTERMS + "description", multi=True, width=40),
         TextColumn("seed_file", "抽出テキスト", "seed file", JPP + "seedFile", lang=None),
         TextColumn("document_part", "文書の範囲", "part of the document", JPP + "documentPart"),
-        *PROVENANCE,
+        *PLAN_PROVENANCE,
     ),
     help_ja="3行目に入力する計画。4行目以降に、その計画が引用・勘案する計画（関連施策の総合計画など）、改訂、新しい出典文書。",
     help_en="Row 3: the plan you enter. Further rows: plans it cites or builds on, its revisions, new source documents.",

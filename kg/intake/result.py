@@ -54,3 +54,10 @@ class IngestResult:
     cells: dict[tuple[str, str], Location] = field(default_factory=dict)  # (subject, predicate or ^predicate) → cell
     rows: dict[str, Location] = field(default_factory=dict)               # subject → its row (the ID cell)
     plan: str | None = None
+    records: dict[str, RowRecord] = field(default_factory=dict)  # subject → the row it was made from
+    main: RowRecord | None = None                                  # the plan's row (計画, row 3)
+    notes: list[Problem] = field(default_factory=list)             # what ingest did on its own (no problem)
+
+    def record_at(self, location: Location) -> RowRecord | None:
+        """The row a cell lies in."""
+        return next((r for r in self.records.values() if r.table == location.sheet and r.number == location.row), None)

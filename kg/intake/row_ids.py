@@ -13,6 +13,7 @@ from .context import Context
 from .ids import id_text, resolve_id
 from .layout import ID_SLUGS, PLAN_CLASSES, PLAN_SHEET
 from .messages import Problem
+from .municipality import read_municipality_code
 from .result import RowRecord
 from .values import (
     CellProblem,
@@ -20,7 +21,6 @@ from .values import (
     is_blank,
     is_none_mark,
     read_integer,
-    read_local_government_code,
 )
 
 # The column whose row a generated ID goes under, per sheet (blank: the plan).
@@ -78,7 +78,7 @@ class RowNamer:
         if is_blank(raw):
             return None
         try:
-            code = read_local_government_code(raw)
+            code = read_municipality_code(raw, self.ctx.municipalities())
         except CellProblem as problem:
             raise problem.located("municipality") from None
         edition = record.cells.get("edition_number")

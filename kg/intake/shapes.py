@@ -1,20 +1,30 @@
-"""The shapes' verdict on ingested data, reported at the cells the statements came from."""
+"""The shapes' verdict on ingested data, reported at the cells the statements came from (or that should say them),
+one message per root cause, in the workbook's words (kg.intake.shape_words)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from ..namespaces import JPP, PROV, SH
 from ..project import Project
 from ..rdf.files import parse_rdf_file
 from ..rdf.terms import to_oxigraph
+from ..validation.report import ValidationIssue
 from ..validation.validate import reference_triples, validate_triples
-from .ids import curie, id_text
+from .columns import Column, Sheet
 from .messages import Problem
-from .result import IngestResult
+from .result import IngestResult, Location, RowRecord
+from .shape_words import say
+from .values import is_blank
+from .vocabulary import Vocabulary
+
+PROV_DERIVED = PROV + "wasDerivedFrom"
+SH_CLASS = SH + "class"
 
 
 @dataclass
@@ -41,7 +51,11 @@ class ProjectIndex:
         return cls(known=known, data_files=data_files, reference_paths=references)
 
 
-def shape_problems(result: IngestResult, *, project: Project, index: ProjectIndex, lang: str) -> list[Problem]:
+def shape_problems(result: IngestResult, *, project: Project, index: ProjectIndex, lang: str,
+                   vocabulary: Vocabulary, reported: Iterable[Problem] = ()) -> list[Problem]:
+    """The shapes' violations of what did parse, each at the cell to fix, in the workbook's words. A result that
+    follows from a problem already reported at that cell (a value the reader refused is missing) is left out, and
+    results with one root cause (every row's source defaults to the plan's) are said once, at that cause."""
     data = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
             for graph in (result.facts, result.classification) for s, p, o in graph]
     defined = {str(s) for graph in (result.facts, result.classification) for s in graph.subjects()}
@@ -53,25 +67,88 @@ def shape_problems(result: IngestResult, *, project: Project, index: ProjectInde
         if subjects & needed and not subjects & defined:
             extra += parse_rdf_file(path).triples
     report = validate_triples(data + reference_triples(project) + extra, project=project, lang=lang)
+    classes = _expected_classes(project)
+    reported = [p for p in reported if p.sheet is not None]
+    taken = {(p.sheet, p.row, p.column) for p in reported}
+    # A row with a cell the reader refused lacks what that cell would have said (a year refused: no baseline), so
+    # a statement missing on that row is a consequence. Not on the plan's row, which also speaks for its document.
+    main = (result.main.table, result.main.number) if result.main is not None else None
+    rows_taken = {(p.sheet, p.row) for p in reported} - {main}
     problems: dict[Problem, None] = {}
-    plan = result.plan
     for issue in report.issues:
-        location = None
-        if issue.result_path:
-            location = result.cells.get((issue.focus_node, issue.result_path))
-        if location is None:
-            location = result.rows.get(issue.focus_node)
-        focus = id_text(URIRef(issue.focus_node), plan=plan) if not issue.focus_node.startswith("_:") else issue.focus_node
-        detail = [f"ID {focus}"]
-        if issue.result_path:
-            detail.append(curie(issue.result_path.lstrip("^")) if not issue.result_path.startswith("^")
-                          else "^" + curie(issue.result_path[1:]))
-        if issue.value:
-            detail.append(issue.value)
-        text = f"{issue.message}（{'、'.join(detail)}）" if lang == "ja" else f"{issue.message} ({'; '.join(detail)})"
-        if location is None:
-            problems.setdefault(Problem("shape", text=text), None)
-        else:
-            problems.setdefault(Problem("shape", sheet=location.sheet, row=location.row, column=location.column,
-                                        header=location.header, text=text), None)
-    return sorted(problems, key=lambda p: (p.sheet or "", p.row or 0, p.column or "", p.text or ""))
+        problem = _problem(issue, result, vocabulary=vocabulary, expected_class=classes.get(issue.source_shape))
+        if (problem.sheet, problem.row, problem.column) in taken:
+            continue
+        if issue.value in (None, "", issue.focus_node) and (problem.sheet, problem.row) in rows_taken:
+            continue
+        problems.setdefault(problem, None)
+    return list(problems)
+
+
+def _problem(issue: ValidationIssue, result: IngestResult, *, vocabulary: Vocabulary,
+             expected_class: str | None) -> Problem:
+    location, record, column = _locate(issue, result)
+    said = say(issue, column, record.sheet if record else None, vocabulary=vocabulary, expected_class=expected_class,
+               plan=result.plan)
+    if said.column_key and record is not None and record.sheet.has(said.column_key):
+        location = record.at(said.column_key)
+    if said.code == "shape.required" and column is not None and column.key == "source" and result.main is not None \
+            and record is result.main:
+        said.code = "source.missing"
+    if location is None:
+        return Problem("shape", text=said.text[0], params={"en": said.text[1]}) if said.text else Problem(
+            said.code, params=said.params)
+    if said.text:
+        return Problem("shape", sheet=location.sheet, row=location.row, column=location.column, header=location.header,
+                       text=said.text[0], params={"en": said.text[1]})
+    return location.problem(said.code, **said.params)
+
+
+def _locate(issue: ValidationIssue, result: IngestResult) -> tuple[Location | None, RowRecord | None, Column | None]:
+    """The cell a result is about: where the statement came from; else, for a missing statement, the column of the
+    focus's row that says it; else the focus's row. A blank cell that took the plan's source by default sends it to
+    the plan's 出典 cell: one root cause, said once."""
+    path = issue.result_path
+    location = result.cells.get((issue.focus_node, path)) if path else None
+    record = result.records.get(issue.focus_node)
+    if location is None and record is not None and path:
+        column = _column_for(record.sheet, path)
+        if column is not None:
+            location = record.at(column.key)
+    if location is None:
+        location = result.rows.get(issue.focus_node)
+        if location is not None and path == PROV_DERIVED:
+            # A value resource (a KPI's baseline) takes its row's source.
+            record = result.record_at(location)
+            location = record.at("source") if record is not None and record.sheet.has("source") else location
+    if location is None:
+        return None, None, None
+    record = record if record is not None and record.table == location.sheet and record.number == location.row \
+        else result.record_at(location)
+    column = _column_at(record, location) if record is not None else None
+    main = result.main
+    if (column is not None and column.default == "source" and record is not main and main is not None
+            and is_blank(record.cells.get(column.key)) and main.sheet.has("source")):
+        record, location, column = main, main.at("source"), main.sheet.column("source")
+    return location, record, column
+
+
+def _column_for(sheet: Sheet, path: str) -> Column | None:
+    inverse = path.startswith("^")
+    predicate = path.lstrip("^")
+    return next((c for c in sheet.columns if c.predicate == predicate and c.inverse == inverse), None)
+
+
+def _column_at(record: RowRecord, location: Location) -> Column | None:
+    key = next((k for k, letter in record.letters.items() if letter == location.column), None)
+    return record.sheet.column(key) if key and record.sheet.has(key) else None
+
+
+def _expected_classes(project: Project) -> dict[str, str]:
+    """Each property shape's sh:class (a jpp: local name), to say which kind of row a reference must name."""
+    classes = {}
+    for path in project.shape_files():
+        for t in parse_rdf_file(path).triples:
+            if t.predicate.value == SH_CLASS and t.object.value.startswith(JPP):
+                classes[t.subject.value] = t.object.value[len(JPP):]
+    return classes

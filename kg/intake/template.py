@@ -12,9 +12,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..reference import Registry, national_registry
 from .columns import CLASSIFICATION, Column, Sheet
+from .kinds import MUNICIPALITY_LIST
 from .layout import FIRST_DATA_ROW, INSTRUCTIONS_SHEET_NAME, LISTS_SHEET_NAME, SHEETS
 from .messages import SCHEME_NAMES
+from .municipality import list_entry
 from .values import NONE_MARK
 from .vocabulary import Vocabulary
 
@@ -23,14 +26,15 @@ HEADER_FILL, REQUIRED_FILL, EDITORIAL_FILL = "DDEBF7", "FCE4D6", "E2EFDA"
 BOOLEAN_WORDS = ["TRUE", "FALSE"]
 
 
-def build_workbook(vocabulary: Vocabulary, rows: dict[str, list[dict]] | None = None):
-    """A workbook with every sheet of the layout; `rows` (sheet key → list of {column key: cell value}) fills it."""
+def build_workbook(vocabulary: Vocabulary, rows: dict[str, list[dict]] | None = None, *, registry: Registry | None = None):
+    """A workbook with every sheet of the layout; `rows` (sheet key → list of {column key: cell value}) fills it.
+    `registry`: the national list the municipality drop-down offers (None: the bundled one)."""
     from openpyxl import Workbook
 
     book = Workbook()
     instructions = book.active
     instructions.title = INSTRUCTIONS_SHEET_NAME
-    lists = _lists(book, vocabulary)
+    lists = _lists(book, vocabulary, registry or national_registry())
     breakdown_words = _breakdown_words(lists)
     for sheet in SHEETS:
         _data_sheet(book, sheet, lists, breakdown_words, (rows or {}).get(sheet.key, []))
@@ -54,13 +58,13 @@ def save_workbook(book, path: Path) -> None:
         raise
 
 
-def write_template(path: Path, vocabulary: Vocabulary) -> None:
-    save_workbook(build_workbook(vocabulary), path)
+def write_template(path: Path, vocabulary: Vocabulary, *, registry: Registry | None = None) -> None:
+    save_workbook(build_workbook(vocabulary, registry=registry), path)
 
 
 # --- lists ---------------------------------------------------------------------------------------------
 
-def _lists(book, vocabulary: Vocabulary):
+def _lists(book, vocabulary: Vocabulary, registry: Registry):
     """One column per list; returns the sheet, with `.ranges` mapping a list name to its cell range."""
     from openpyxl.utils import get_column_letter
 
@@ -71,6 +75,8 @@ def _lists(book, vocabulary: Vocabulary):
         if data_sheet.classes:
             named.append((f"kind:{data_sheet.key}", [vocabulary.class_label(c) for c in data_sheet.classes]))
     named.append(("boolean", BOOLEAN_WORDS))
+    # Every municipality of Japan (東京都八王子市（132012）), in code order: prefectures stay together.
+    named.append((MUNICIPALITY_LIST, [list_entry(g) for g in registry.municipalities()]))
     for index, (name, labels) in enumerate(named, start=1):
         letter = get_column_letter(index)
         sheet.cell(row=1, column=index, value=name)
@@ -91,7 +97,8 @@ def _data_sheet(book, sheet: Sheet, lists, breakdown_words: str, rows: list[dict
     ws = book.create_sheet(sheet.name)
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
-        fill = REQUIRED_FILL if column.required else EDITORIAL_FILL if column.graph == CLASSIFICATION else HEADER_FILL
+        required = column.required or column.plan_row_required
+        fill = REQUIRED_FILL if required else EDITORIAL_FILL if column.graph == CLASSIFICATION else HEADER_FILL
         for row, text in ((1, column.ja), (2, column.en)):
             cell = ws.cell(row=row, column=index, value=text)
             cell.font = Font(bold=row == 1)
@@ -131,6 +138,8 @@ def _column_note(column: Column) -> str:
     parts = []
     if column.required:
         parts.append("必須 / required")
+    elif column.plan_row_required:
+        parts.append("3行目の計画では必須 / required on row 3 (the plan)")
     if column.help_ja:
         parts.append(column.help_ja)
     if column.help_en:
@@ -150,10 +159,11 @@ def _validation(ws, column: Column, cells: str, sheet: Sheet, lists, breakdown_w
         validation = DataValidation(
             type="list", formula1=f"={source}", allow_blank=True,
             # A list allows one value per cell; columns that take several (one per line) offer the list but accept more.
-            showErrorMessage=not column.multi, errorStyle="stop",
+            # The municipality list accepts a code or a name typed in, too.
+            showErrorMessage=not column.multi and column.closed_list, errorStyle="stop",
             errorTitle="一覧にない値 / not in the list",
             error=f"{pick_list.ja}の一覧から選んでください。Pick one of the {pick_list.en}.",
-            promptTitle=column.ja[:32], prompt=("一覧から選ぶ。" + ("複数なら改行で区切る。" if column.multi else ""))[:255],
+            promptTitle=column.ja[:32], prompt=_list_prompt(column)[:255],
             showInputMessage=True)
     elif prompt:
         validation = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=column.ja[:32], prompt=prompt[:255])
@@ -161,6 +171,13 @@ def _validation(ws, column: Column, cells: str, sheet: Sheet, lists, breakdown_w
         return
     validation.add(cells)
     ws.add_data_validation(validation)
+
+
+def _list_prompt(column: Column) -> str:
+    if not column.closed_list:
+        return "一覧から選ぶか、団体コード（6桁、5桁）か名前（八王子市、東京都府中市）を書く。" + (
+            "複数なら改行で区切る。" if column.multi else "")
+    return "一覧から選ぶ。" + ("複数なら改行で区切る。" if column.multi else "")
 
 
 def _breakdown_words(lists) -> str:
@@ -242,7 +259,7 @@ def _instructions(ws, vocabulary: Vocabulary) -> None:
     for sheet in SHEETS:
         for column in sheet.columns:
             row += 1
-            values = [sheet.name, column.ja, column.en, "○" if column.required else "", column.help_ja, column.help_en]
+            values = [sheet.name, column.ja, column.en, "○" if column.required else "○（3行目）" if column.plan_row_required else "", column.help_ja, column.help_en]
             for index, text in enumerate(values, start=1):
                 ws.cell(row=row, column=index, value=text)
     for letter, width in zip("ABCDEF", (60, 60, 24, 10, 50, 50), strict=True):
