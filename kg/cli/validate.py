@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import EXIT_INVALID, EXIT_OK
+from ..errors import EXIT_INVALID, EXIT_OK, RdfSyntaxError
 
 
 def register(subparsers) -> None:
@@ -21,9 +21,14 @@ def register(subparsers) -> None:
 
 def run_validate(args, project) -> int:
     from ..validation.report import render_json, render_text, render_turtle
+    from ..validation.syntax import syntax_error
     from ..validation.validate import validate_files
 
-    report = validate_files(args.files, project=project, lang=args.lang, inference=args.inference, engine=args.engine)
+    try:
+        report = validate_files(args.files, project=project, lang=args.lang, inference=args.inference,
+                                engine=args.engine)
+    except RdfSyntaxError as exc:
+        raise syntax_error(exc, args.lang) from None
     render = {"text": lambda r: render_text(r, lang=args.lang), "json": render_json, "turtle": render_turtle}[args.format]
     print(render(report))
     return EXIT_OK if report.conforms else EXIT_INVALID

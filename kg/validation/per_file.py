@@ -30,10 +30,11 @@ import pyoxigraph as ox
 from ..project import Project
 from ..rdf.dataset import load_project_dataset
 from ..rdf.files import parse_rdf_file
+from .country import registry_file
 from .dependencies import backward_links, data_dependencies, data_graphs_of
 from .pyshacl_engine import load_shapes
 from .report import ValidationIssue, ValidationReport
-from .validate import DataContext, reachable_triples, validate_triples
+from .validate import DataContext, reachable_triples, require_something_to_check, validate_triples
 
 BATCH_TRIPLES = 60_000  # per engine run: large enough to amortise its start, small enough for memory
 
@@ -63,9 +64,10 @@ def code_key() -> str:
 
 
 def environment_key(project: Project, lang: str) -> str:
-    """Everything a file is validated with: the code, shapes, ontology and vocabularies, reference data,
-    language."""
-    files = project.shape_files() + project.ontology_files() + project.reference_files()
+    """Everything a file is validated with: the code, shapes, ontology and vocabularies (which terms are defined,
+    kg.validation.terms), reference data, the national list of local governments (kg.validation.country: the
+    project's own, or the one this package carries), language."""
+    files = project.shape_files() + project.ontology_files() + project.reference_files() + [registry_file(project)]
     return _digest(code_key().encode(), lang.encode(), *(p.read_bytes() for p in files))
 
 
@@ -86,6 +88,8 @@ def validate_project_files(project: Project, *, data_files: list[Path] | None = 
     known = digests or {}
     file_digest = {path: known.get(path) or hashlib.sha256(path.read_bytes()).digest() for path in data_files}
     units = _units(project, data_files, dependencies, file_digest, env)
+    # Fail closed here too: with every result cached, no engine would run to notice there is nothing to check.
+    require_something_to_check(project, has_data=bool(units), lang=lang)
     issues: list[ValidationIssue] = []
     todo = []
     for unit, needs, key in units:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 import rdflib
 from rdflib.namespace import SH
 
-from ..namespaces import compact
+from ..namespaces import JPPS, compact
 from ..rdf.files import printable
 
 
@@ -86,6 +86,35 @@ def render_turtle(report: ValidationReport) -> str:
     graph = report.report_graph if report.report_graph is not None else rdflib.Graph()
     graph.bind("sh", SH)
     return graph.serialize(format="turtle")
+
+
+def add_to_report_graph(graph: rdflib.Graph | None, issues: list[ValidationIssue]) -> None:
+    """The issues kg's own checks found (literals, the national list, defined terms), added to an engine's SHACL
+    report graph, which then no longer conforms: `--format turtle` says what the text says. Their checks are not
+    shapes of the shapes file; they are named in the shapes namespace after the check (jpps:defined-term)."""
+    if graph is None or not issues:
+        return
+    from rdflib.util import from_n3
+
+    report = graph.value(predicate=rdflib.RDF.type, object=SH.ValidationReport, any=True)
+    if report is None:
+        report = rdflib.BNode()
+        graph.add((report, rdflib.RDF.type, SH.ValidationReport))
+    graph.set((report, SH.conforms, rdflib.Literal(False)))
+    for issue in issues:
+        node = rdflib.BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, rdflib.RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, rdflib.URIRef(issue.focus_node)))
+        graph.add((node, SH.sourceShape, rdflib.URIRef(JPPS + issue.source_shape.removeprefix("kg:"))))
+        graph.add((node, SH.sourceConstraintComponent, rdflib.URIRef(JPPS + issue.constraint)))
+        graph.add((node, SH.resultSeverity, SH[issue.severity]))
+        graph.add((node, SH.resultMessage, rdflib.Literal(issue.message)))
+        if issue.result_path:
+            graph.add((node, SH.resultPath, rdflib.URIRef(issue.result_path)))
+        if issue.value is not None:
+            value = from_n3(issue.value) if issue.value.startswith('"') else rdflib.URIRef(issue.value)
+            graph.add((node, SH.value, value))
 
 
 def pick_language(messages: list[rdflib.Literal], lang: str) -> str:

@@ -10,13 +10,18 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from ..errors import KgError
 from ..project import Project
 from ..rdf.files import parse_rdf_file
+from .country import check_country, project_registry
 from .literals import check_literals
 from .pyshacl_engine import validate_by_pyshacl
-from .report import ValidationReport
+from .report import ValidationReport, add_to_report_graph
+from .root_cause import one_per_root_cause
 from .set_engine import shape_model, validate_by_set_engine
 from .shacl import UnsupportedShapes
+from .terms import check_terms
+from .vocabulary import scheme_checked_properties, shape_count, vocabulary
 
 
 def reference_triples(project: Project, *, exclude: Iterable[Path] = (),
@@ -79,9 +84,14 @@ def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str =
     """
     context = context or DataContext()
     origin = context.origin
+    require_something_to_check(project, has_data=bool(data), lang=lang)
     # Ill-typed literals ("abc"^^xsd:integer) and control characters are reported here; the ill-typed ones are
     # kept from the engines, which crash comparing them or ignore them where no shape looks.
     literal_issues, data = check_literals(data, lang=lang, origin=origin)
+    # What no shape can know: the national list of local governments, and which terms our vocabularies define.
+    own_issues = literal_issues + check_country(data, project_registry(project), lang=lang, origin=origin)
+    own_issues += check_terms(data, vocabulary(project), scheme_checked=scheme_checked_properties(project),
+                              lang=lang, origin=origin)
     model = shape_model(project) if engine == "auto" and inference == "none" else None
     result = None
     if model is not None:
@@ -92,8 +102,30 @@ def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str =
     if result is None:
         result = validate_by_pyshacl(data, project, context.shapes, inference=inference, lang=lang, origin=origin)
     conforms, issues, report_graph = result
-    return ValidationReport(conforms=conforms and not literal_issues, issues=literal_issues + issues,
-                            report_graph=report_graph)
+    issues = one_per_root_cause(own_issues + issues)
+    add_to_report_graph(report_graph, own_issues)
+    return ValidationReport(conforms=conforms and not own_issues, issues=issues, report_graph=report_graph)
+
+
+NOTHING_TO_CHECK = {
+    "no-shapes": {"ja": "検証シェイプが見つかりません（{where}）。シェイプなしでは何も検査できないため、検証を中止しました。",
+                  "en": "no SHACL shapes found (in {where}): with no shapes nothing would be checked, so validation stopped"},
+    "no-data": {"ja": "検証するデータがありません（トリプル 0 件）。ファイルが空でないか確認してください。",
+                "en": "there is no data to validate (0 triples): check that the files are not empty"},
+    "hint": {"ja": "プロジェクトのフォルダで実行するか、--root でプロジェクトを指定してください。",
+             "en": "run kg in the project's folder or name it with --root"},
+}
+
+
+def require_something_to_check(project: Project, *, has_data: bool, lang: str) -> None:
+    """Fail closed: validation with no shapes, or of no triples, would report "conforms" having checked
+    nothing (an installed kg that took its own folder for the project passed every file that way)."""
+    language = "ja" if lang == "ja" else "en"
+    if shape_count(project) == 0:
+        raise KgError(NOTHING_TO_CHECK["no-shapes"][language].format(where=project.shapes_dir),
+                      hint=NOTHING_TO_CHECK["hint"][language])
+    if not has_data:
+        raise KgError(NOTHING_TO_CHECK["no-data"][language])
 
 
 def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja", inference: str = "none",
@@ -106,6 +138,7 @@ def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja",
         for t in parsed.triples:
             origin.setdefault(t.subject.value, set()).add(str(path))
         data += parsed.triples
+    require_something_to_check(project, has_data=bool(data), lang=lang)  # before the ontology and reference data join them
     data += reference_triples(project, exclude=paths, reachable_from=data)
     return validate_triples(data, project=project, lang=lang, inference=inference, engine=engine,
                             context=DataContext(origin={k: tuple(sorted(v)) for k, v in origin.items()}))

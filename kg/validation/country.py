@@ -1,0 +1,198 @@
+"""Validation that knows the country: every municipality and prefecture the data names must be one of the national
+list (全国地方公共団体コード, kg.reference), under its own name and kind.
+
+The shapes check that a code is well formed (six digits, the check digit); only the list can say that it exists.
+So a code, or a municipality or prefecture IRI, that the list does not hold is a violation naming the nearest real
+ones, and a Japanese name (rdfs:label @ja) or a kind (jpp:municipalityKind) other than the list's for that code is a
+violation naming the right one. One pass over the triples with dictionary lookups: a national build validates every
+municipality of Japan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import KgError
+from ..namespaces import ID, JPP, RDFS_LABEL, VOCAB, compact
+from ..project import Project
+from ..rdf.files import printable
+from ..reference import LocalGovernment, Registry, national_registry, reference_file
+from ..reference.registry import REFERENCE_NAME
+from .labels import labels_of
+from .report import ValidationIssue
+
+MUNICIPALITY = ID + "municipality/"
+PREFECTURE = ID + "prefecture/"
+CODE = JPP + "localGovernmentCode"
+PREFECTURE_CODE = JPP + "prefectureCode"
+KIND = JPP + "municipalityKind"
+KIND_NAMESPACE = VOCAB + "municipality-kind/"
+SOURCE = "kg:national-local-government-list"
+
+MESSAGES = {
+    "unknown-code": {
+        "ja": "団体コード {code} は全国地方公共団体コードにありません。{suggest}",
+        "en": "The local government code {code} is not in the national list of local government codes. {suggest}",
+    },
+    "unknown-municipality": {
+        "ja": "{iri} は全国地方公共団体コードにない市区町村を指しています。{suggest}",
+        "en": "{iri} names a municipality that is not in the national list of local government codes. {suggest}",
+    },
+    "unknown-prefecture": {
+        "ja": "都道府県コード {code} の都道府県はありません。都道府県コードは 01〜47 です。{suggest}",
+        "en": "There is no prefecture with the code {code}: prefecture codes run from 01 to 47. {suggest}",
+    },
+    "name-mismatch": {
+        "ja": "団体コード {code} の名称は「{right}」です（「{given}」ではありません）。名称か団体コードを直してください。",
+        "en": "The code {code} is {right} (not \"{given}\") in the national list: correct the name or the code.",
+    },
+    "kind-mismatch": {
+        "ja": "{right_name}（{code}）の種別は {right} です（{given} ではありません）。",
+        "en": "{right_name} ({code}) is of kind {right} in the national list, not {given}.",
+    },
+    "did-you-mean": {"ja": "{options}ですか？", "en": "Did you mean {options}?"},
+    "or": {"ja": "、", "en": " or "},
+    "no-suggestion": {"ja": "全国地方公共団体コードの6桁を記入してください。",
+                      "en": "Write the 6-digit code from the national list."},
+}
+CONSTRAINTS = {"unknown-code": "KnownLocalGovernmentCode", "unknown-municipality": "KnownLocalGovernmentCode",
+               "unknown-prefecture": "KnownLocalGovernmentCode", "name-mismatch": "LocalGovernmentName",
+               "kind-mismatch": "LocalGovernmentKind"}
+
+
+def project_registry(project: Project) -> Registry:
+    """The national list the project's data is checked against: the project's own reference file where it has
+    one (a checkout), else the list this package carries (an installed tool validating a clerk's file). No list
+    at all is an error, never a pass: without it no code could be checked."""
+    own = project.root / REFERENCE_NAME
+    try:
+        return national_registry(own if own.is_file() else None)
+    except (FileNotFoundError, ValueError) as exc:
+        raise KgError(f"the national list of local governments cannot be read: {exc}",
+                      hint="restore data/ttl/reference/local-governments.ttl (python -m kg.reference)") from None
+
+
+def registry_file(project: Project) -> Path:
+    """The file project_registry reads (part of the key cached validation results are stored under)."""
+    own = project.root / REFERENCE_NAME
+    return own if own.is_file() else reference_file()
+
+
+@dataclass
+class _Finding:
+    kind: str
+    subject: str
+    path: str | None
+    value: str | None
+    details: dict
+
+
+def check_country(data: Sequence[ox.Triple], registry: Registry, *, lang: str,
+                  origin: dict[str, tuple[str, ...]]) -> list[ValidationIssue]:
+    """The violations of the national list in the triples: unknown codes and IRIs, wrong names and kinds."""
+    language = "ja" if lang == "ja" else "en"
+    findings: list[_Finding] = []
+    names: dict[str, list[ox.Literal]] = {}   # subject -> its rdfs:label @ja values
+    kinds: dict[str, str] = {}         # municipality subject -> its jpp:municipalityKind
+    seen: set[tuple[str, str, str]] = set()
+    for t in data:
+        subject, predicate, value = t.subject.value, t.predicate.value, t.object
+        if predicate == RDFS_LABEL:
+            if isinstance(value, ox.Literal) and value.language == "ja":
+                names.setdefault(subject, []).append(value)
+        elif predicate == CODE and isinstance(value, ox.Literal):
+            if registry.by_code(value.value) is None and _once(seen, subject, predicate, value.value):
+                findings.append(_unknown_code(subject, value, registry, language))
+        elif predicate == PREFECTURE_CODE and isinstance(value, ox.Literal):
+            if registry.prefecture(value.value) is None and _once(seen, subject, predicate, value.value):
+                findings.append(_unknown_prefecture(subject, predicate, value, registry, language))
+        elif predicate == KIND and isinstance(value, ox.NamedNode):
+            kinds[subject] = value.value
+        if (isinstance(value, ox.NamedNode) and value.value.startswith((MUNICIPALITY, PREFECTURE))
+                and registry.by_iri(value.value) is None and _once(seen, subject, predicate, value.value)):
+            findings.append(_unknown_iri(subject, predicate, value.value, registry, language))
+    findings += _mismatches(names, kinds, registry, language)
+    if not findings:
+        return []
+    labels = labels_of(data, language)
+    return [ValidationIssue(
+        focus_node=f.subject, focus_label=labels.get(f.subject), result_path=f.path, result_path_label=None,
+        value=f.value, source_shape=SOURCE, constraint=CONSTRAINTS[f.kind], severity="Violation",
+        message=MESSAGES[f.kind][language].format(**f.details).strip(), files=origin.get(f.subject, ()),
+    ) for f in findings]
+
+
+def _once(seen: set, *key: str) -> bool:
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _suggest(options: list[LocalGovernment], language: str, code: str) -> str:
+    # A wrong check digit is the commonest slip: where the first five digits name a real code, that is the answer.
+    same_five = [g for g in options if len(code) >= 5 and g.code[:5] == code[:5]]
+    options = same_five or options
+    if not options:
+        return MESSAGES["no-suggestion"][language]
+    shown = [f"{_code_shown(g)}（{g.label}）" if language == "ja" else f"{_code_shown(g)} ({g.label})" for g in options]
+    return MESSAGES["did-you-mean"][language].format(options=MESSAGES["or"][language].join(shown))
+
+
+# Values are written as the engines write them (a literal in N-Triples form, an IRI bare), so that the issues of
+# one value can be told apart from another's (kg.validation.root_cause).
+def _unknown_code(subject: str, code: ox.Literal, registry: Registry, language: str) -> _Finding:
+    shown = printable(code.value)
+    return _Finding("unknown-code", subject, CODE, str(code),
+                    {"code": shown, "suggest": _suggest(registry.nearest_codes(code.value), language, code.value)})
+
+
+def _unknown_prefecture(subject: str, path: str, code: ox.Literal | ox.NamedNode, registry: Registry,
+                        language: str) -> _Finding:
+    if isinstance(code, ox.NamedNode):
+        text, value = code.value.removeprefix(PREFECTURE), code.value
+    else:
+        text, value = code.value, str(code)
+    meant = registry.prefecture(text.strip().zfill(2)) if text.strip().isdigit() else None  # "1" for "01"
+    return _Finding("unknown-prefecture", subject, path, value, {
+        "code": printable(text), "suggest": _suggest([meant], language, "") if meant is not None else ""})
+
+
+def _unknown_iri(subject: str, path: str, iri: str, registry: Registry, language: str) -> _Finding:
+    if iri.startswith(PREFECTURE):
+        return _unknown_prefecture(subject, path, ox.NamedNode(iri), registry, language)
+    code = iri.removeprefix(MUNICIPALITY)
+    return _Finding("unknown-municipality", subject, path, iri, {
+        "iri": printable(compact(iri)), "suggest": _suggest(registry.nearest_codes(code), language, code)})
+
+
+def _mismatches(names: dict[str, list[str]], kinds: dict[str, str], registry: Registry,
+                language: str) -> list[_Finding]:
+    """A municipality or prefecture of the list described under another name or kind. Checked on the subjects
+    named by their IRI (id:municipality/NNNNNN, id:prefecture/NN): the IRI is the code (the shapes check that)."""
+    found = []
+    for subject, given in names.items():
+        government = registry.by_iri(subject)
+        if government is None:
+            continue
+        right = {government.name, government.label}
+        for name in given:
+            if name.value.strip() not in right:
+                found.append(_Finding("name-mismatch", subject, RDFS_LABEL, str(name), {
+                    "code": _code_shown(government), "right": government.label, "given": printable(name.value)}))
+    for subject, kind in kinds.items():
+        government = registry.by_iri(subject)
+        if government is None or government.is_prefecture or kind == KIND_NAMESPACE + government.kind:
+            continue
+        found.append(_Finding("kind-mismatch", subject, KIND, kind, {
+            "code": government.code, "right_name": government.label, "right": "mk:" + government.kind,
+            "given": "mk:" + kind.removeprefix(KIND_NAMESPACE) if kind.startswith(KIND_NAMESPACE) else kind}))
+    return found
+
+
+def _code_shown(government: LocalGovernment) -> str:
+    return government.prefecture_code if government.is_prefecture else government.code
