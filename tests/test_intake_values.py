@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyoxigraph as ox
 import pytest
+from rdflib import RDF, Graph, Literal, URIRef
 
+from kg.intake.context import Context
 from kg.intake.ids import id_text, resolve_id
+from kg.intake.indicator_values import IndicatorFacts, build_values, value_words
+from kg.intake.messages import MESSAGES, message
 from kg.intake.values import (
     CellProblem,
     check_digit,
@@ -20,8 +25,9 @@ from kg.intake.values import (
     read_year_month,
 )
 from kg.intake.vocabulary import load_vocabulary
-from kg.namespaces import ID
+from kg.namespaces import ID, JPP
 from kg.project import default_project
+from kg.query.local import run_local
 
 from conftest import ROOT
 
@@ -259,3 +265,228 @@ def test_bad_ids(text):
     with pytest.raises(CellProblem) as caught:
         resolve_id(text, plan=PLAN)
     assert caught.value.code == "id.form"
+
+
+# --- targets as plans write them: a direction, a bound, a year beside the value (issue 18) -----------------------
+
+TD = "https://w3id.org/jp-plan-kg/vocab/target-direction/"
+TARGET_FORMS = ROOT / "tests" / "shapes" / "valid" / "kpi-target-forms.ttl"  # a plan with each form, shape-checked
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return load_vocabulary(default_project(root=ROOT))
+
+
+@pytest.fixture(scope="module")
+def plan_words(vocabulary):
+    return value_words(vocabulary)
+
+
+@pytest.mark.parametrize("text, number, unit, qualifiers", [
+    ("15,000人以上", "15000.0", "person", {"at-least"}),
+    ("5人以下", "5.0", "person", {"at-most"}),
+    ("1万人超", "10000.0", "person", {"more-than"}),
+    ("5%未満", "5.0", "percent", {"less-than"}),
+    ("１５，０００人以上", "15000.0", "person", {"at-least"}),   # full-width
+    ("延べ 1,200 人以上", "1200.0", "person", {"gross", "at-least"}),
+])
+def test_a_bound_is_the_number_with_a_qualifier(plan_words, text, number, unit, qualifiers):
+    (part,) = read_value(text, words=plan_words)
+    assert (part.number, part.unit, part.direction, part.label) == (number, U + unit, None, text)
+    assert {q.rsplit("/", 1)[-1] for q in part.qualifiers} == qualifiers
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("増加", "increase"), ("減少", "decrease"), ("現状維持", "maintain"), ("維持", "maintain"), ("上昇", "increase"),
+    (" 減少 ", "decrease"),
+])
+def test_a_direction_has_no_number_and_takes_the_indicators_unit(plan_words, text, direction):
+    (part,) = read_value(text, words=plan_words, default_unit=U + "person")
+    assert (part.number, part.direction, part.unit, part.label) == (None, TD + direction, U + "person", text.strip())
+
+
+@pytest.mark.parametrize("text, number, year, fiscal, year_label", [
+    ("15,000人（令和8年度）", "15000.0", 2026, True, "令和8年度"),
+    ("15,000人(令和８年度)", "15000.0", 2026, True, "令和８年度"),      # as written, full-width digit kept
+    ("80%（2026年度）", "80.0", 2026, True, "2026年度"),
+    ("15,000人以上（R8）", "15000.0", 2026, True, "R8"),
+    ("1,000人（令和47年）", "1000.0", 2065, False, "令和47年"),           # a calendar year
+    ("減少（令和9年度）", None, 2027, True, "令和9年度"),
+])
+def test_a_year_beside_the_value(plan_words, text, number, year, fiscal, year_label):
+    (part,) = read_value(text, words=plan_words, default_unit=U + "person" if "%" not in text else None)
+    assert part.number == number and part.label == text
+    assert (part.year.year, part.year.fiscal, part.year.label) == (year, fiscal, year_label)
+
+
+def test_parentheses_without_a_year_are_not_a_year(plan_words):
+    (part,) = read_value("100件（累計）", words=plan_words)
+    assert part.year is None and part.qualifiers == {Q + "cumulative"}
+
+
+@pytest.mark.parametrize("text, default_unit, code", [
+    ("増加以上", U + "person", "value.no_number"),             # a bound needs a number
+    ("増加", None, "value.no_unit"),                           # nothing says what is to rise
+    ("15,000人（平成32年度）", None, "year.era_out_of_range"),   # a year that cannot be, refused as in the year column
+    ("やや増加", U + "person", "value.no_number"),
+])
+def test_target_forms_that_cannot_be_read_say_why(plan_words, text, default_unit, code):
+    with pytest.raises(CellProblem) as caught:
+        read_value(text, words=plan_words, default_unit=default_unit)
+    assert caught.value.code == code
+
+
+KPI = ID + "plan/132055/strategy-9/goal-1/kpi-1"
+
+
+def _build(vocabulary, role, year, value, *, unit=U + "person"):
+    indicator = IndicatorFacts(iri=KPI, label="転入者数", unit=unit, sources=(URIRef(ID + "source/132055-ome-strategy"),))
+    return build_values(indicator, role, {f"{role}_year": year, f"{role}_value": value}, Context(vocabulary=vocabulary))
+
+
+def test_a_direction_target_is_stated_without_a_number(vocabulary):
+    (value,) = _build(vocabulary, "target", "令和9年度", "増加")
+    predicates = {str(p): o for _, p, o in value.triples}
+    assert str(predicates[JPP + "targetDirection"]) == TD + "increase"
+    assert JPP + "numericValue" not in predicates
+    assert str(predicates[JPP + "valueLabel"]) == "増加" and str(predicates[JPP + "unit"]) == U + "person"
+
+
+def test_a_baseline_cannot_be_a_direction(vocabulary):
+    with pytest.raises(CellProblem) as caught:
+        _build(vocabulary, "baseline", "令和3年度", "増加")
+    assert (caught.value.code, caught.value.column_key) == ("value.direction_not_target", "baseline_value")
+
+
+def test_the_year_beside_the_value_fills_a_blank_year_cell(vocabulary):
+    (value,) = _build(vocabulary, "target", None, "15,000人（令和8年度）")
+    predicates = {str(p): o for _, p, o in value.triples}
+    assert (str(predicates[JPP + "fiscalYear"]), str(predicates[JPP + "yearLabel"])) == ("2026", "令和8年度")
+    assert str(predicates[JPP + "valueLabel"]) == "15,000人（令和8年度）"
+    assert value.cells[(str(value.iri), JPP + "fiscalYear")] == "target_value"  # the cell the year was read from
+
+
+@pytest.mark.parametrize("year_cell", ["令和8年度", "R8", "2026", "2026年度"])
+def test_a_year_cell_that_agrees_with_the_value_is_kept_as_written(vocabulary, year_cell):
+    (value,) = _build(vocabulary, "target", year_cell, "15,000人（令和8年度）")
+    predicates = {str(p): o for _, p, o in value.triples}
+    assert (str(predicates[JPP + "fiscalYear"]), str(predicates[JPP + "yearLabel"])) == ("2026", year_cell)
+
+
+@pytest.mark.parametrize("year_cell", ["令和7年度", "令和8年"])  # another year; the calendar year of the same number
+def test_a_year_cell_that_contradicts_the_value_is_refused(vocabulary, year_cell):
+    with pytest.raises(CellProblem) as caught:
+        _build(vocabulary, "target", year_cell, "15,000人（令和8年度）")
+    problem = caught.value
+    assert (problem.code, problem.column_key) == ("value.year_contradicts", "target_value")
+    assert problem.params == {"text": "15,000人（令和8年度）", "value_year": "令和8年度", "column_year": year_cell}
+
+
+def test_a_value_with_no_year_anywhere_asks_for_the_year_cell(vocabulary):
+    with pytest.raises(CellProblem) as caught:
+        _build(vocabulary, "target", None, "15,000人以上")
+    assert (caught.value.code, caught.value.column_key) == ("value.year_missing", "target_year")
+
+
+def test_the_new_value_problems_have_messages_in_japanese_and_english():
+    """Each problem the target forms add is said in both languages (kg/intake/messages.py)."""
+    for code in ("value.direction_not_target", "value.year_contradicts"):
+        assert code in MESSAGES, f"no message for {code}"
+        ja, en = (message(code, lang, text="15,000人（令和8年度）", value_year="令和8年度", column_year="令和7年度")
+                  for lang in ("ja", "en"))
+        assert "{" not in ja + en and "15,000人（令和8年度）" in ja and "15,000人（令和8年度）" in en
+
+
+# The plan of tests/shapes/valid/kpi-target-forms.ttl as a clerk types it: (KPI, unit, baseline year and value,
+# target year and value); a blank target year where the year is written beside the value.
+TARGET_FORM_ROWS = [
+    ("kpi-1", "person", "令和3年度", "12,000人", "令和9年度", "増加"),
+    ("kpi-2", "case", "令和3年度", "300件", "令和9年度", "減少"),
+    ("kpi-3", "percent", "令和4年度", "60%", "令和9年度", "現状維持"),
+    ("kpi-4", "person", "令和3年度", "16,000人", "令和9年度", "15,000人以上"),
+    ("kpi-5", "person", "令和4年度", "12人", "令和8年度", "5人以下"),
+    ("kpi-6", "person", "令和2年度", "15,500人", None, "15,000人（令和8年度）"),
+]
+
+
+@pytest.fixture(scope="module")
+def target_forms_from_cells(vocabulary):
+    """The fixture plan with its values replaced by what ingest makes of the cells above."""
+    fixture = Graph().parse(TARGET_FORMS, format="turtle")
+    value_classes = {URIRef(JPP + "BaselineValue"), URIRef(JPP + "TargetValue")}
+    values = {s for s, o in fixture.subject_objects(RDF.type) if o in value_classes}
+    skeleton = Graph()
+    for triple in fixture:
+        if triple[0] not in values and triple[2] not in values:
+            skeleton.add(triple)
+    built = Graph()
+    ctx = Context(vocabulary=vocabulary)
+    source = URIRef(ID + "source/132055-ome-strategy")
+    for kpi, unit, baseline_year, baseline, target_year, target in TARGET_FORM_ROWS:
+        # Labels "-": none, as in the fixture (ingest would otherwise write one, e.g. 転入者数 目標値（令和9年度）).
+        cells = {"baseline_year": baseline_year, "baseline_value": baseline, "baseline_label": "-",
+                 "target_year": target_year, "target_value": target, "target_label": "-"}
+        indicator = IndicatorFacts(iri=ID + f"plan/132055/strategy-9/goal-1/{kpi}", unit=U + unit, sources=(source,),
+                                   seed_line=Literal(74))
+        for role in ("baseline", "target"):
+            for value in build_values(indicator, role, cells, ctx):
+                for triple in value.triples:
+                    built.add(triple)
+    return fixture, skeleton, built
+
+
+def test_the_cells_give_the_statements_of_the_shape_checked_plan(target_forms_from_cells):
+    fixture, skeleton, built = target_forms_from_cells
+    expected = set(fixture) - set(skeleton)
+    assert set(built) == expected, (f"only from the cells: {sorted(set(built) - expected)}\n"
+                                    f"only in the fixture: {sorted(expected - set(built))}")
+
+
+@pytest.fixture(scope="module")
+def target_forms_store(target_forms_from_cells):
+    """The ontology, the schemes, the reference data and the plan made from the cells, in one store."""
+    _, skeleton, built = target_forms_from_cells
+    project = default_project(root=ROOT)
+    store = ox.Store()
+    for path in (*project.ontology_files(), *project.reference_files()):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(project.graph_iri(path)))
+    plan = (skeleton + built).serialize(format="nt")
+    store.load(plan.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(ID + "graph/target-forms"))
+    return store
+
+
+def _answer(store, name: str, columns: tuple[str, ...]) -> list[tuple]:
+    result = run_local(store, (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
+    return sorted(tuple(row[c].value if row.get(c) is not None else None for c in columns) for row in result.rows)
+
+
+def test_question_5_lists_every_form(target_forms_store):
+    columns = ("kpi", "baselineValue", "targetYear", "targetValue", "targetDirection", "targetBound", "unit")
+    assert _answer(target_forms_store, "05-kpi-values", columns) == sorted([
+        ("転入者数", "12000", "2027", None, "増加", None, "人"),
+        ("空き家数", "300", "2027", None, "減少", None, "件"),
+        ("市民満足度", "60", "2027", None, "現状維持", None, "%"),
+        ("観光入込客数", "16000", "2027", "15000", None, "以上", "人"),
+        ("待機児童数", "12", "2026", "5", None, "以下", "人"),
+        ("人口", "15500", "2026", "15000", None, None, "人"),
+    ])
+
+
+def test_question_6_counts_a_stated_decrease_and_numbers_below_the_baseline(target_forms_store):
+    columns = ("kpi", "baselineValue", "targetValue", "targetDirection", "targetBound")
+    assert _answer(target_forms_store, "06-planned-decrease", columns) == sorted([
+        ("空き家数", "300", None, "減少", None),          # 減少: a planned decrease without a number
+        ("観光入込客数", "16000", "15000", None, "以上"),   # a floor below the baseline
+        ("待機児童数", "12", "5", None, "以下"),
+        ("人口", "15500", "15000", None, None),            # the year came from beside the value
+    ])
+
+
+def test_question_7_computes_only_what_has_a_number(target_forms_store):
+    columns = ("kpi", "years", "changePerYear", "targetBound")
+    assert _answer(target_forms_store, "07-change-per-year", columns) == sorted([
+        ("観光入込客数", "6", "-166.67", "以上"),
+        ("待機児童数", "4", "-1.75", "以下"),
+        ("人口", "6", "-83.33", None),   # (15,000 - 15,500) / (2026 - 2020)
+    ])

@@ -3,11 +3,15 @@
 `小学校:76.5% 中学校:72.1%` gives two value resources, `<kpi>/baseline-elementary-school` and
 `<kpi>/baseline-junior-high-school`, each with its breakdown; a single value is `<kpi>/baseline`. Ingest builds the
 values with this module, and export checks with it that the cells it wrote give back the same statements.
+
+Targets are taken as plans write them: `15,000人以上` is the number with the qualifier q:at-least, `増加` a
+jpp:targetDirection without a number (a target only), and `15,000人（令和8年度）` takes its year from the value when the
+year cell is blank (and must agree with it when it is not). The value's wording stays in jpp:valueLabel.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -18,6 +22,7 @@ from .layout import VALUE_ROLES
 from .values import (
     CellProblem,
     ValuePart,
+    ValueWords,
     YearReading,
     is_blank,
     is_none_mark,
@@ -28,6 +33,7 @@ from .values import (
 )
 
 LATEST_AVAILABLE = PREFIXES["q"] + "latest-available"
+DIRECTION_SCHEME = "target-direction"  # ontology/vocab/target-directions.ttl
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,16 @@ def generated_label(kpi_label: str | None, role: str, breakdown_label: str | Non
     return f"{kpi_label or ''} {role_ja}{part}（{year_label}）".strip()
 
 
+def value_words(vocabulary) -> ValueWords:
+    """The words values are read with, the target directions among them (増加, 減少, 現状維持 and their alt labels)."""
+    words = vocabulary.value_words()
+    if words.directions or DIRECTION_SCHEME not in vocabulary.schemes:
+        return words
+    directions = {word: term.iri for term in vocabulary.scheme(DIRECTION_SCHEME).terms
+                  for word in (term.label_ja, *term.alt_labels) if word}
+    return replace(words, directions=directions)
+
+
 def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context) -> list[BuiltValue]:
     """The value resources of one role (baseline or target) from the row's cells; raises CellProblem with
     .column_key naming the cell to fix."""
@@ -82,18 +98,19 @@ def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context
     year_raw, value_raw = cells.get(f"{role}_year"), cells.get(f"{role}_value")
     if is_blank(year_raw) and is_blank(value_raw):
         return []
-    if is_blank(year_raw):
-        raise CellProblem("value.year_missing", column_key=f"{role}_year", text=str(value_raw).strip(), column="")
     if is_blank(value_raw):
         raise CellProblem("value.value_missing", column_key=f"{role}_value", text=str(year_raw).strip(), column="")
+    column_year = None
+    if not is_blank(year_raw):
+        try:
+            column_year = read_year(year_raw)
+        except CellProblem as problem:
+            raise problem.located(f"{role}_year") from None
     try:
-        year = read_year(year_raw)
-    except CellProblem as problem:
-        raise problem.located(f"{role}_year") from None
-    try:
-        parts = read_value(value_raw, words=ctx.vocabulary.value_words(), default_unit=indicator.unit)
+        parts = read_value(value_raw, words=value_words(ctx.vocabulary), default_unit=indicator.unit)
     except CellProblem as problem:
         raise problem.located(f"{role}_value") from None
+    years = [_year_of(part, column_year, role, value_raw) for part in parts]
     try:
         extra = [ctx.vocabulary.concept_iri("qualifier", q) for q in lines_of(cells.get(f"{role}_qualifier"))]
     except CellProblem as problem:
@@ -104,7 +121,7 @@ def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context
     value_class = URIRef(JPP + VALUE_ROLES[role][0])
     link = URIRef(JPP + VALUE_ROLES[role][1])
     built = []
-    for index, part in enumerate(parts):
+    for index, (part, year) in enumerate(zip(parts, years, strict=True)):
         iri = value_iri(kpi, role, part.breakdown)
         value = BuiltValue(iri=iri, year=year, part=part)
         value.triples.append((URIRef(kpi), link, iri))
@@ -116,15 +133,20 @@ def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context
             value.add(str(RDFS.label), Literal(label, lang="ja"), f"{role}_value")
         elif label != "":
             value.add(str(RDFS.label), Literal(label, lang="ja"), f"{role}_label")
-        value.add(JPP + ("fiscalYear" if year.fiscal else "calendarYear"), Literal(str(year.year), datatype=XSD.integer), f"{role}_year")
-        value.add(JPP + "yearLabel", Literal(year.label, lang="ja"), f"{role}_year")
-        value.add(JPP + "numericValue", Literal(part.number, datatype=XSD.decimal), f"{role}_value")
+        # The year comes from the year cell, or, where that is blank, from the value cell (15,000人（令和8年度）).
+        year_column = f"{role}_year" if column_year is not None else f"{role}_value"
+        value.add(JPP + ("fiscalYear" if year.fiscal else "calendarYear"), Literal(str(year.year), datatype=XSD.integer), year_column)
+        value.add(JPP + "yearLabel", Literal(year.label, lang="ja"), year_column)
+        if part.number is not None:
+            value.add(JPP + "numericValue", Literal(part.number, datatype=XSD.decimal), f"{role}_value")
+        if part.direction is not None:
+            value.add(JPP + "targetDirection", URIRef(part.direction), f"{role}_value")
         value.add(JPP + "unit", URIRef(part.unit), f"{role}_value")
         value.add(JPP + "valueLabel", Literal(part.label, lang="ja"), f"{role}_value")
         if part.breakdown:
             value.add(JPP + "breakdown", URIRef(part.breakdown), f"{role}_value")
         qualifiers = set(part.qualifiers) | set(map(str, extra))
-        if year.latest_available:
+        if year.latest_available or (part.year is not None and part.year.latest_available):
             qualifiers.add(LATEST_AVAILABLE)
         for qualifier in sorted(qualifiers):
             column = f"{role}_qualifier" if qualifier in map(str, extra) else f"{role}_value"
@@ -138,6 +160,24 @@ def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context
             value.add(JPP + "seedLine", line, f"{role}_line")
         built.append(value)
     return built
+
+
+def _year_of(part: ValuePart, column_year: YearReading | None, role: str, value_raw) -> YearReading:
+    """The year of one value: the year cell's, or the one written beside the value; both must say the same year.
+
+    A direction (増加 …) may only be a target: a baseline is where the indicator starts, a number."""
+    if part.direction is not None and role != "target":
+        raise CellProblem("value.direction_not_target", column_key=f"{role}_value", text=part.label)
+    if part.year is None:
+        if column_year is None:
+            raise CellProblem("value.year_missing", column_key=f"{role}_year", text=str(value_raw).strip(), column="")
+        return column_year
+    if column_year is None:
+        return part.year
+    if (part.year.year, part.year.fiscal) != (column_year.year, column_year.fiscal):
+        raise CellProblem("value.year_contradicts", column_key=f"{role}_value", text=part.label,
+                          value_year=part.year.label, column_year=column_year.label)
+    return column_year
 
 
 def _per_part(raw, count: int, column_key: str) -> list | None:

@@ -4,6 +4,10 @@ Every reader takes the cell's text (or the number Excel stored), returns plain d
 message code (kg/intake/messages.py) when it cannot read the cell, so that the caller can say which cell it was.
 Readers work on the NFKC form of the text (full-width digits, ％ and ： become 0-9, % and :), but what is kept as
 "as written" (year labels, value labels) is the cell's own text.
+
+Values are read the way plans write targets: a number with its unit (14,070人), a number that is a bound (15,000人以上:
+a qualifier of ontology/vocab/value-qualifiers.ttl), a direction without a number (増加, 減少, 現状維持:
+ontology/vocab/target-directions.ttl), each optionally with its year beside it (15,000人（令和8年度）).
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..eras import ERA_YEAR_PATTERN, NoSuchEraYear, western_year
+from ..namespaces import PREFIXES
 
 YEAR_RANGE = (1900, 2200)  # as the shapes (jpps:IndicatorValueShape-fiscalYear)
 
 LATEST_AVAILABLE_WORDS = ("直近まで",)
+# Qualifiers that make a number a bound (以上, 以下, 超, 未満): they need a number, so never go with a direction.
+BOUND_QUALIFIERS = frozenset(PREFIXES["q"] + name for name in ("at-least", "at-most", "more-than", "less-than"))
 NONE_MARK = "-"  # written in a column with a default: "none", not "the default"
 NONE_WORDS = (NONE_MARK, "－", "ー", "なし")
 
@@ -157,19 +164,22 @@ def read_year_month(raw) -> str:
 
 @dataclass(frozen=True)
 class ValuePart:
-    number: str                      # xsd:decimal lexical form, e.g. "14070.0", "12.5"
+    number: str | None               # xsd:decimal lexical form, e.g. "14070.0", "12.5"; None for a direction
     unit: str                        # unit concept IRI
-    label: str                       # the part as written ("小学校:76.5%", "延べ 759 人")
+    label: str                       # the part as written ("小学校:76.5%", "延べ 759 人", "増加")
     breakdown: str | None = None     # breakdown concept IRI
     qualifiers: frozenset[str] = field(default_factory=frozenset)  # qualifier concept IRIs written in the text
+    direction: str | None = None     # target-direction concept IRI when the part is a direction without a number
+    year: YearReading | None = None  # the year written beside the value: 15,000人（令和8年度）
 
 
 @dataclass(frozen=True)
 class ValueWords:
-    """The words a value may contain, read from the vocabularies (units, breakdowns, qualifiers)."""
+    """The words a value may contain, read from the vocabularies (units, breakdowns, qualifiers, directions)."""
     units: dict[str, str]        # NFKC word → unit IRI ("人", "%", "世帯" ...)
     breakdowns: dict[str, str]   # word → breakdown IRI ("小学校", "中学校")
-    qualifiers: dict[str, str]   # word → qualifier IRI ("延べ", "累計", "直近まで")
+    qualifiers: dict[str, str]   # word → qualifier IRI ("延べ", "累計", "直近まで", "以上" ...)
+    directions: dict[str, str] = field(default_factory=dict)  # word → target-direction IRI ("増加", "減少", "現状維持")
 
 
 _MULTIPLIERS = {"億": Decimal(100_000_000), "万": Decimal(10_000), "千": Decimal(1_000)}
@@ -180,7 +190,11 @@ _NUMBER_TERM = re.compile(rf"({_NUMBER_GROUP})\s*([億万千])?")
 
 
 def read_value(raw, *, words: ValueWords, default_unit: str | None = None) -> list[ValuePart]:
-    """14,070人 / 12.5% / 延べ 759 人 / ６１５人 / 小学校:76.5% 中学校:72.1% / 20万人 / ▲5% → one part per breakdown."""
+    """14,070人 / 12.5% / 延べ 759 人 / ６１５人 / 小学校:76.5% 中学校:72.1% / 20万人 / ▲5% → one part per breakdown.
+
+    Also 15,000人以上 (a bound: a qualifier), 増加 / 減少 / 現状維持 (a direction, no number; whether the role may be
+    one is the caller's question) and 15,000人（令和8年度） (the year beside the value, in ValuePart.year).
+    """
     label = cell_text(raw)
     if not label:
         raise CellProblem("value.empty")
@@ -216,6 +230,7 @@ def _split_breakdowns(label: str, words: ValueWords) -> list[tuple[str | None, s
 
 def _read_one_value(body: str, part_label: str, breakdown: str | None, *, words: ValueWords,
                     default_unit: str | None) -> ValuePart:
+    body, year = _year_beside(body)
     text = nfkc(body).strip()
     qualifiers = set()
     for word, iri in sorted(words.qualifiers.items(), key=lambda kv: -len(kv[0])):
@@ -224,6 +239,15 @@ def _read_one_value(body: str, part_label: str, breakdown: str | None, *, words:
                 qualifiers.add(iri)
                 text = text.replace(form, " ")
     text = text.strip()
+    direction = _direction(text, words)
+    if direction is not None:
+        # A direction states no number; the unit is the indicator's (what is to rise or fall).
+        if qualifiers & BOUND_QUALIFIERS:
+            raise CellProblem("value.no_number", text=part_label)
+        if default_unit is None:
+            raise CellProblem("value.no_unit", text=part_label)
+        return ValuePart(number=None, unit=default_unit, label=part_label, breakdown=breakdown,
+                         qualifiers=frozenset(qualifiers), direction=direction, year=year)
     if text.startswith(("約", "およそ", "概ね")):
         raise CellProblem("value.approximate", text=part_label)
     match = _NUMBER_EXPRESSION.match(text)
@@ -245,7 +269,31 @@ def _read_one_value(body: str, part_label: str, breakdown: str | None, *, words:
         if unit is None:
             raise CellProblem("value.no_unit", text=part_label)
     return ValuePart(number=decimal_lexical(number), unit=unit, label=part_label, breakdown=breakdown,
-                     qualifiers=frozenset(qualifiers))
+                     qualifiers=frozenset(qualifiers), year=year)
+
+
+# A parenthesised text closing the value, in either width: 15,000人（令和8年度）, 80%(2026年度).
+_TRAILING_PARENTHESES = re.compile(r"[(（]([^()（）]*)[)）]\s*$")
+
+
+def _year_beside(body: str) -> tuple[str, YearReading | None]:
+    """The value without the year written in parentheses after it, and that year (None when there is none).
+    Parentheses holding no year (（累計）) stay for the qualifiers; a wrong year (（平成32年度）) is refused."""
+    match = _TRAILING_PARENTHESES.search(body)
+    if match is None:
+        return body, None
+    try:
+        year = read_year(match.group(1).strip())
+    except CellProblem as problem:
+        if problem.code in ("year.unreadable", "year.empty"):
+            return body, None
+        raise
+    return body[:match.start()].rstrip(), year
+
+
+def _direction(text: str, words: ValueWords) -> str | None:
+    """The target direction a whole value names (増加, 減少, 現状維持, 維持), else None."""
+    return next((iri for word, iri in words.directions.items() if text.replace(" ", "") == nfkc(word)), None)
 
 
 def _number_from_expression(expr: str, label: str) -> Decimal:
