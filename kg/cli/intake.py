@@ -41,16 +41,21 @@ def _ingest(args, project) -> int:
     from ..errors import EXIT_INVALID, EXIT_OK
     from ..intake.ingest import ingest
     from ..intake.messages import render_problems
-    from ..intake.output import classification_path_for, write_outputs
+    from ..intake.output import check_output, classification_path_for, write_outputs
 
+    check_output(args.out, lang=args.lang)
     classification_out = args.classification_out or classification_path_for(args.out)
     # The files being replaced are not "the project's data" that the new data is checked against.
     result = ingest(args.input, project=project, lang=args.lang, exclude=(args.out, classification_out))
     if result.problems:
         print(render_problems(result.problems, lang=args.lang, source=str(args.input)), file=sys.stderr)
         return EXIT_INVALID
-    for path, count in write_outputs(result, out=args.out, classification_out=classification_out, source=str(args.input)):
-        print(f"wrote {path} ({count} triples)")
+    for note in result.notes:
+        print(note.render(args.lang))
+    written = write_outputs(result, out=args.out, classification_out=classification_out, source=str(args.input),
+                            lang=args.lang)
+    for path, count in written:
+        print(f"{path} に書き出しました（{count} トリプル）" if args.lang == "ja" else f"wrote {path} ({count} triples)")
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@ editorial classification in data/ttl/classification/<name>.ttl; each file replac
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from rdflib import Graph
 from ..errors import KgError
 from ..namespaces import ID, PREFIXES, RDF_TYPE, RDFS_LABEL
 from ..rdf.terms import natural_key, to_oxigraph
+from .messages import message
 from .result import IngestResult
 
 # The prefixes declared at the top of a written file, in this order (their IRIs: kg.namespaces). Not id: the @base
@@ -51,7 +53,32 @@ def classification_path_for(out: Path) -> Path:
     return out.parent / "classification" / out.name
 
 
-def write_outputs(result: IngestResult, *, out: Path, classification_out: Path | None, source: str) -> list[tuple[Path, int]]:
+def check_output(out: Path, *, lang: str = "ja") -> None:
+    """Refuse, before any work, an --out whose folder is missing or a file: a mistyped folder is not created
+    (data/tt/ for data/ttl/ would hide the data from kg build). The classification folder beside it is made."""
+    folder = Path(out).parent
+    if folder.exists() and not folder.is_dir():
+        raise KgError(message("out.not_a_folder", lang, folder=folder))
+    if not folder.exists():
+        raise KgError(message("out.folder_missing", lang, folder=folder))
+    if Path(out).suffix.lower() != ".ttl":
+        raise KgError(message("out.not_ttl", lang, path=out))
+
+
+def _write_error(exc: OSError, path, lang: str) -> KgError:
+    where = exc.filename or path
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return KgError(message("out.no_space", lang, path=where))
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return KgError(message("out.no_permission", lang, path=where))
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
+        return KgError(message("out.not_a_folder" if exc.errno != errno.ENOENT else "out.folder_missing", lang,
+                               folder=Path(where).parent))
+    return KgError(message("out.cannot_write", lang, path=where, reason=exc.strerror or type(exc).__name__))
+
+
+def write_outputs(result: IngestResult, *, out: Path, classification_out: Path | None, source: str,
+                  lang: str = "ja") -> list[tuple[Path, int]]:
     """Write the facts and (if any) the classification. Both are written to temporary files first and renamed
     into place one after the other only when both are complete, so that a failure (a full disk) changes neither
     and an interruption leaves each file either old or new, never half written."""
@@ -69,8 +96,7 @@ def write_outputs(result: IngestResult, *, out: Path, classification_out: Path |
         for (path, _text, _count), temporary in zip(outputs, temporaries, strict=True):
             os.replace(temporary, path)
     except OSError as exc:
-        raise KgError(f"cannot write {exc.filename or out}: {exc.strerror or exc}",
-                      hint="free some disk space or choose another --out; no data file was changed") from None
+        raise _write_error(exc, out, lang) from None
     finally:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)

@@ -43,21 +43,33 @@ def read_tables(path: Path, *, lang: str = "ja") -> list[Table]:
     if path.is_dir():
         return _read_csv_folder(path, lang=lang)
     if path.suffix.lower() == ".csv":
-        raise UnreadableInput("file.unreadable", lang, path=path, reason="CSV: give the folder that holds one CSV per sheet")
+        raise UnreadableInput("file.unreadable", lang, path=path, reason=message("file.csv_not_folder", lang))
+    if path.suffix.lower() == ".xls" or _is_old_excel(path):
+        raise UnreadableInput("file.xls", lang, path=path)
     return _read_workbook(path, lang=lang)
+
+
+def _is_old_excel(path: Path) -> bool:
+    """An .xls (BIFF in an OLE2 compound file) under any name: it starts with the OLE2 signature."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    except OSError:
+        return False
 
 
 def _read_workbook(path: Path, *, lang: str) -> list[Table]:
     from openpyxl import load_workbook  # imported here: only ingest needs it
 
     if path.stat().st_size > MAX_BYTES:
-        raise UnreadableInput("file.unreadable", lang, path=path, reason=f"over {MAX_BYTES:,} bytes")
+        raise UnreadableInput("file.unreadable", lang, path=path, reason=message("file.too_large", lang, size=MAX_BYTES))
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableInput("file.unreadable", lang, path=path, reason=type(exc).__name__) from None
+    except zipfile.BadZipFile:
+        raise UnreadableInput("file.unreadable", lang, path=path, reason=message("file.not_zip", lang)) from None
     except Exception as exc:
-        raise UnreadableInput("file.unreadable", lang, path=path, reason=str(exc).splitlines()[0][:80]) from None
+        # The library's own words are English and name its internals: the clerk gets the kind of failure only.
+        raise UnreadableInput("file.unreadable", lang, path=path, reason=type(exc).__name__) from None
     tables = []
     try:
         for sheet in book.worksheets:
@@ -88,7 +100,7 @@ def _read_csv_folder(folder: Path, *, lang: str) -> list[Table]:
     for path in sorted(folder.glob("*.csv")):
         raw = path.read_bytes()
         if len(raw) > MAX_BYTES:
-            raise UnreadableInput("file.unreadable", lang, path=path, reason=f"over {MAX_BYTES:,} bytes")
+            raise UnreadableInput("file.unreadable", lang, path=path, reason=message("file.too_large", lang, size=MAX_BYTES))
         text = None
         # Excel saves "CSV UTF-8" with a BOM, and plain "CSV" on Japanese Windows as Shift_JIS (cp932).
         for encoding in ("utf-8-sig", "cp932"):

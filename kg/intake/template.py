@@ -221,8 +221,11 @@ INTRODUCTION = [
     ("10. CSVで入力する場合は、シートごとに「シート名.csv」（UTF-8 か Shift_JIS、1行目と2行目は見出し）を1つのフォルダに入れ、そのフォルダを kg ingest に渡す。",
      "10. CSV: one file per sheet named after it (UTF-8 or Shift_JIS, two header rows) in one folder; pass the folder to kg ingest."),
     ("", ""),
-    ("団体コードは6桁（検査数字つき）。見出しが桃色の列は必須、緑の列は分類。",
-     "Local government codes have 6 digits (with the check digit). Pink headers are required; green ones are classification."),
+    ("団体コードの列は、全国の市区町村の一覧から選ぶか、6桁の団体コード（5桁なら検査数字を補う）か名前（八王子市、東京都府中市）を書く。",
+     "The code column: pick any municipality of Japan from the list, or write its 6-digit code (5 digits: the check digit is added) or its name (八王子市, 東京都府中市)."),
+    ("見出しが桃色の列は必須（「3行目の計画では必須」の列は計画の行で）、緑の列は分類。計画の出典文書の行がなければ、計画の行から作る。",
+     "Pink headers are required (those marked “required on row 3” on the plan's row); green ones are classification. "
+     "When the plan's source document has no row, it is made from the plan's row."),
 ]
 
 
