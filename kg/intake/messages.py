@@ -44,6 +44,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "The target year ({target}) is before the baseline year ({baseline}): check the years."),
     "value.lines_mismatch": ("行数（{lines}）が値の内訳の数（{parts}）と合いません。1行だけ書くか、内訳ごとに1行ずつ書いてください。",
                              "{lines} line(s) for {parts} breakdown(s): write one line, or one line per breakdown."),
+    "value.direction_not_target": ("「{text}」は方向（増加・減少・現状維持）です。方向を書けるのは目標値だけです。現状値には数値と単位（14,070人 など）を書いてください。",
+                                   "「{text}」 is a direction (増加/減少/現状維持), which only a target may be: give the baseline a number and unit (e.g. 14,070人)."),
+    "value.year_contradicts": ("「{text}」に書かれた年度（{value_year}）が年度の列（{column_year}）と違います。どちらかを直すか、年度の列を空欄にしてください。",
+                               "「{text}」 names the year {value_year}, but the year column says {column_year}: correct one of them, or leave the year column blank."),
     "kpi.no_values": ("現状値・目標値がありません。値を書くか、出典に数値がなければ「出典に数値なし」を TRUE にしてください。",
                       "No baseline or target: write the values, or set 出典に数値なし (no values in source) to TRUE."),
     # codes and plain cells
