@@ -18,9 +18,10 @@ from .report import ValidationIssue
 # from it:
 # - a code the national list does not hold: names the nearest real codes (the check digit and pattern only say
 #   "malformed");
-# - an undefined term: names the defined one meant (sh:class and sh:in only say "not a …");
+# - an undefined term: names the defined one meant (sh:class and sh:in only say "not a …"); an IRI that is no
+#   concept of any scheme where a concept is wanted (a kind the national list does not give follows from it);
 # - a value outside its datatype, or of the wrong node kind: nothing else about it can be judged.
-ROOT_CAUSES = ("KnownLocalGovernmentCode", "DefinedTerm", "DatatypeConstraintComponent",
+ROOT_CAUSES = ("KnownLocalGovernmentCode", "DefinedTerm", "ConceptInScheme", "DatatypeConstraintComponent",
                "NodeKindConstraintComponent")
 # A value the literal checks refuse is kept from the shapes (kg.validation.literals), which then see no value at
 # all: "missing" on the same property follows from "unreadable".

@@ -84,6 +84,9 @@ def _suggest(term: str, vocabulary: Vocabulary, *, is_class: bool, is_property: 
     for name in names:
         folded.setdefault(name.lower(), []).append(name)
     close = difflib.get_close_matches(local.lower(), list(folded), n=3, cutoff=0.6)
+    # Only those nearly as close as the closest: "jpp:endFiscalYear ですか？", not every name sharing "FiscalYear".
+    score = {key: difflib.SequenceMatcher(None, local.lower(), key).ratio() for key in close}
+    close = [key for key in close if score[key] >= max(score.values()) - 0.1]
     options = [compact(names[name]) for key in close for name in folded[key]][:3]
     if not options:
         return MESSAGES["no-suggestion"][language]
