@@ -6,6 +6,8 @@ Writes a project root that `kg --root DIR build` can build:
     DIR/data/ttl/<code>-<romaji>-strategy.ttl
     DIR/data/ttl/classification/<same names>.ttl             this project's classification of each
     DIR/data/ttl/municipalities.ttl, sources.ttl, external-plans.ttl
+    DIR/data/ttl/reference                                   a copy of this checkout's national list (every
+                                                             prefecture and municipality of Japan: the real ones)
     DIR/ontology, DIR/queries                                symlinks to this checkout's
     DIR/national.json                                        what was generated, and sample parameters for the queries
 
@@ -29,7 +31,7 @@ from kg.namespaces import ID
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = "national.json"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the real national list
 
 
 def generate(out: Path, *, municipalities: int, seed: int, restate_citations: bool = False) -> dict:
@@ -47,10 +49,12 @@ def generate(out: Path, *, municipalities: int, seed: int, restate_citations: bo
             sources.append(plan.source_document)
             files += 2
             first_kpi = first_kpi or (plan.kpis[0] if plan.kpis else None)
+    # The real national list, copied (not linked) so the generated project is whole on its own.
+    shutil.copytree(ROOT / "data" / "ttl" / "reference", data / "reference")
     _write(data / "municipalities.ttl", document(
-        ["Prefectures and the synthetic municipalities (reference data), written by bench/generate.",
-         f"Seed {seed}; {len(chosen)} municipalities. Codes: 5 digits + check digit, as in the national list."],
-        _municipality_resources(chosen)))
+        ["The national government, publisher of the national strategy, written by bench/generate.",
+         "Prefectures and municipalities are the real ones, in reference/ (the national list)."],
+        [_national_government()]))
     _write(data / "sources.ttl", document(
         ["The synthetic source documents, one per plan, written by bench/generate.", f"Seed {seed}."],
         [_local_government_codes()] + sources))
@@ -98,31 +102,20 @@ def _write_plan(data: Path, plan: PlanFiles, m: Municipality, *, seed: int) -> N
          f"viewpoint mappings and thematic links. Source facts are in ../{plan.name}.ttl."], plan.classification))
 
 
-def _municipality_resources(chosen: list[Municipality]) -> list[Resource]:
-    codes = "source/local-government-codes"
-    resources = [Resource(ref(f"prefecture/{p.code}"), "jpp:Prefecture")
-                 .add("rdfs:label", text(p.name), text(p.name_en, "en")).add("jpp:nameKana", text(p.kana, "ja-Hira"))
-                 .add("jpp:prefectureCode", text(p.code, None)).add("prov:wasDerivedFrom", ref(codes))
-                 for p in prefectures()]
-    resources += [Resource(ref(f"municipality/{m.code}"), "jpp:Municipality")
-                  .add("rdfs:label", text(m.name), text(m.name_en, "en")).add("jpp:nameKana", text(m.kana, "ja-Hira"))
-                  .add("jpp:localGovernmentCode", text(m.code, None)).add("jpp:prefecture", ref(f"prefecture/{m.prefecture.code}"))
-                  .add("jpp:eStatArea", f"<http://data.e-stat.go.jp/lod/sac/C{m.area_code}>")
-                  .add("prov:wasDerivedFrom", ref(codes))
-                  for m in chosen]
-    resources.append(Resource(ref("national-government"), "jpp:Government")
-                     .add("rdfs:label", text("国"), text("Government of Japan", "en"))
-                     .add("prov:wasDerivedFrom", ref(codes)))
-    return resources
+def _national_government() -> Resource:
+    return (Resource(ref("national-government"), "jpp:Government")
+            .add("rdfs:label", text("国"), text("Government of Japan", "en"))
+            .add("prov:wasDerivedFrom", ref("source/local-government-codes")))
 
 
 def _local_government_codes() -> Resource:
     return Resource(ref("source/local-government-codes"), "jpp:SourceDocument") \
-        .add("rdfs:label", text("全国地方公共団体コード（合成）"), text("Local government codes (synthetic)", "en")) \
-        .add("dcterms:title", text("全国地方公共団体コード（合成）")) \
-        .add("dcterms:description", text("bench/generate が作った合成の市区町村一覧。都道府県名と市区町村数は実際のもの、市区町村名とコードは架空（検査数字は正しい）。"),
-             text("The synthetic list of municipalities made by bench/generate: prefecture names and counts are real, "
-                  "municipality names and codes are made up (with valid check digits).", "en")) \
+        .add("rdfs:label", text("全国地方公共団体コード"), text("Local government codes of Japan", "en")) \
+        .add("dcterms:title", text("全国地方公共団体コード")) \
+        .add("dcterms:publisher", text("総務省")) \
+        .add("dcterms:description", text("市区町村・都道府県の名称と団体コードの一覧（reference/ に収録）。計画は bench/generate による合成。"),
+             text("The national list of local governments (in reference/); the plans are synthetic, made by "
+                  "bench/generate.", "en")) \
         .add("jpp:completeness", "cm:complete")
 
 

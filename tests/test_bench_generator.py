@@ -75,7 +75,7 @@ def test_layout_is_a_project_root_kg_can_build(nation):
     data = nation / "data" / "ttl"
     assert (nation / "ontology").resolve() == (ROOT / "ontology").resolve()
     assert (nation / "queries").resolve() == (ROOT / "queries").resolve()
-    for name in ("municipalities.ttl", "sources.ttl", "external-plans.ttl"):
+    for name in ("municipalities.ttl", "sources.ttl", "external-plans.ttl", "reference/local-governments.ttl"):
         assert (data / name).is_file()
     assert len(list(data.glob("*-comprehensive-plan.ttl"))) == 3
     assert len(list(data.glob("*-strategy.ttl"))) == 3
@@ -85,19 +85,21 @@ def test_layout_is_a_project_root_kg_can_build(nation):
     assert len(manifest["municipality_codes"]) == 3
 
 
-def test_local_government_codes_are_valid_with_their_prefecture(nation):
-    triples = parse_rdf_file(nation / "data" / "ttl" / "municipalities.ttl").triples
+def test_the_nation_is_the_real_national_list(nation):
+    """Plans sit on real municipalities: the generated project carries the national list, and every generated code
+    is in it with a valid check digit and its prefecture."""
+    triples = parse_rdf_file(nation / "data" / "ttl" / "reference" / "local-governments.ttl").triples
     codes = {t.subject.value: t.object.value for t in triples if t.predicate.value == JPP + "localGovernmentCode"}
     prefecture_of = {t.subject.value: t.object.value for t in triples if t.predicate.value == JPP + "prefecture"}
     prefecture_codes = {t.object.value for t in triples if t.predicate.value == JPP + "prefectureCode"}
-    assert len(codes) == 3
+    assert len(codes) == 1741
     assert prefecture_codes == {f"{n:02d}" for n in range(1, 48)}
-    for municipality, code in codes.items():
-        assert len(code) == 6 and code.isdigit(), code
+    generated = json.loads((nation / "national.json").read_text(encoding="utf-8"))["municipality_codes"]
+    assert generated == ["011002", "022012", "032018"]   # 札幌市, 青森市, 盛岡市: the first of each prefecture
+    by_code = {code: municipality for municipality, code in codes.items()}
+    for code in generated:
         assert int(code[5]) == check_digit(code[:5]), code
-        assert 1 <= int(code[:2]) <= 47, code
-        assert municipality.endswith(f"/municipality/{code}")
-        assert prefecture_of[municipality].endswith(f"/prefecture/{code[:2]}")
+        assert prefecture_of[by_code[code]].endswith(f"/prefecture/{code[:2]}")
 
 
 def test_the_generated_nation_conforms_to_the_shapes(nation):
