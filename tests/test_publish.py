@@ -66,7 +66,7 @@ class Page(HTMLParser):
             self.ids.add(attrs["id"])
         if tag == "table":
             classes = (attrs.get("class") or "").split()
-            self._table = next((c for c in classes if c.startswith("matrix-")), None)
+            self._table = next((c for c in classes if c.startswith("matrix-") or c in ("coverage-table", "members")), None)
             if self._table:
                 self.tables[self._table] = []
         elif tag == "tr" and self._table:
@@ -197,6 +197,168 @@ def test_home_page_matrices(site):
                 for case in golden["cases"] for r in case["rows"]}
     for key, value in cells.items():
         assert value == expected.get(key, "·"), key
+
+
+# -- every municipality and prefecture of Japan -----------------------------------------------------------------------
+
+PLANS_BY_MUNICIPALITY = """PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
+SELECT ?m (COUNT(DISTINCT ?plan) AS ?n) WHERE { ?plan a jpp:Plan ; jpp:municipality ?m } GROUP BY ?m"""
+
+
+def _plans_by_municipality(store) -> dict[str, int]:
+    """Plans per municipality, from the store by the closure's rdf:type (not by the site's own query)."""
+    return {row["m"].value: int(row["n"].value)
+            for row in store.query(PLANS_BY_MUNICIPALITY, use_default_graph_as_union=True)}
+
+
+@pytest.fixture(scope="module")
+def registry():
+    from kg.reference import national_registry
+
+    return national_registry()
+
+
+def test_home_page_names_every_municipality_with_a_plan_in_code_order(site, store, registry):
+    page = read_page(site / "index.html")
+    text = " ".join(page.text)
+    planned = sorted(_plans_by_municipality(store))
+    names = [registry.by_iri(m).name for m in planned]
+    cards = re.findall(r'<div class="card">\s*<h3><a href="([^"]+)"[^>]*>([^<]+)</a>', (site / "index.html").read_text(encoding="utf-8"))
+    assert [name for _, name in cards] == names and len(names) >= 5
+    assert [href for href, _ in cards] == [m.removeprefix("https://w3id.org/jp-plan-kg/") + ".html" for m in planned]
+    assert "id:municipality/" not in text               # never a bare IRI where the graph has a name
+    assert ("href", "coverage.html") in page.links
+
+
+def test_coverage_page_counts_each_prefectures_municipalities_with_plans(site, store, registry):
+    table = read_page(site / "coverage.html").tables["coverage-table"]
+    header, rows, total = table[0], table[1:-1], table[-1]
+    assert "都道府県" in header[1]
+    planned = _plans_by_municipality(store)
+    expected = []
+    for prefecture in registry.prefectures():
+        members = [m for m in registry.municipalities() if m.prefecture_code == prefecture.prefecture_code]
+        with_plans = sum(1 for m in members if m.iri in planned)
+        expected.append([prefecture.prefecture_code, prefecture.name, str(with_plans), str(len(members))])
+    assert [r[:4] for r in rows] == expected             # all 47, in code order
+    assert len(rows) == 47
+    assert ["13", "東京都", "3", "62"] in [r[:4] for r in rows]   # the seeds: 青梅市, 清瀬市, 西東京市 of Tokyo's 62
+    assert total[1:4] == ["全国 Japan", str(len(planned)), "1741"]
+    html_text = (site / "coverage.html").read_text(encoding="utf-8")
+    svg = ET.fromstring(re.search(r"<svg [^>]*class=\"coverage-chart\".*?</svg>", html_text, re.S).group(0))
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert svg.get("role") == "img" and "東京都 3/62" in svg.find("svg:desc", ns).text   # the chart in words
+    bars = svg.findall("svg:g", ns)
+    assert [(g.get("data-code"), g.get("data-with-plans"), g.get("data-municipalities")) for g in bars] == \
+        [(code, n, total) for code, _, n, total in expected]
+    tokyo = next(g for g in bars if g.get("data-code") == "13")
+    assert float(tokyo.find("svg:rect[@class='coverage-fill']", ns).get("width")) > 0
+    assert "3 / 62" in "".join(tokyo.itertext())
+
+
+def test_every_municipality_and_prefecture_of_japan_has_a_page(site, store, registry):
+    planned = _plans_by_municipality(store)
+    municipalities, prefectures = registry.municipalities(), registry.prefectures()
+    assert (len(municipalities), len(prefectures)) == (1741, 47)
+    for m in municipalities:
+        html_text = (site / f"id/municipality/{m.code}.html").read_text(encoding="utf-8")
+        facts = html_text[html_text.index('<dl class="place-facts">'):html_text.index("</dl>")]
+        for shown in (m.name, m.kana, m.code, f'href="../prefecture/{m.prefecture_code}.html"',
+                      f'href="{m.e_stat_iri}"', f'href="../../vocab/municipality-kind/{m.kind}.html"'):
+            assert shown in facts, (m.code, shown)
+        assert ("計画はまだありません" in html_text) == (m.iri not in planned), m.code
+        for suffix in (".ttl", ".jsonld", ".nt"):
+            assert (site / f"id/municipality/{m.code}{suffix}").is_file()
+    for p in prefectures:
+        assert p.name in (site / f"id/prefecture/{p.prefecture_code}.html").read_text(encoding="utf-8")
+
+
+def test_a_municipality_page_shows_its_kind_and_plans_a_prefecture_its_municipalities(site, store, registry):
+    hachioji = (site / "id/municipality/132012.html").read_text(encoding="utf-8")
+    assert "八王子市" in hachioji and "はちおうじし" in hachioji and ">市</a>" in hachioji
+    assert "計画はまだありません" in hachioji and "no plan yet" in hachioji
+    ome = read_page(site / "id/municipality/132055.html")
+    plans = [v for a, v in ome.links if a == "href" and v.startswith("../plan/132055/")]
+    assert "../plan/132055/strategy-2.html" in plans
+    assert "計画はまだありません" not in " ".join(ome.text)
+    tokyo = read_page(site / "id/prefecture/13.html")
+    members = tokyo.tables["members"][1:]
+    planned = _plans_by_municipality(store)
+    assert [r[0] for r in members] == [m.code for m in registry.municipalities() if m.prefecture_code == "13"]
+    counts = {r[0]: r[3] for r in members}
+    assert counts["132055"] == str(planned[ID + "municipality/132055"]) and counts["132012"] == "—"
+    assert "特別区" in {r[2] for r in members}
+    assert "計画のある市区町村 3 / 62" in re.sub(r"\s+", " ", " ".join(tokyo.text))
+
+
+def test_kg_serve_dereferences_municipalities_prefectures_and_the_coverage_page(built, store):
+    from kg.build.store import read_manifest
+    from kg.serve.site_pages import ResourceSite
+
+    served = ResourceSite(store, manifest=read_manifest(built), shapes=[], triples=0)
+    for path, page in (("id/municipality/132012", "132012"), ("id/prefecture/13", "13")):
+        see_other = served.answer(path, accept="text/turtle", endpoint=None)
+        assert (see_other.status, see_other.location) == (303, f"{page}.ttl")
+        turtle = served.answer(f"{path}.ttl", accept=None, endpoint=None)
+        assert turtle.status == 200 and {t.subject.value for t in ox.parse(turtle.body, format=ox.RdfFormat.TURTLE)} == {ID + path[3:]}
+        assert served.answer(path, accept="text/html", endpoint=None).location == f"{page}.html"
+    hachioji = served.answer("id/municipality/132012.html", accept=None, endpoint=None).body.decode("utf-8")
+    assert "八王子市" in hachioji and "計画はまだありません" in hachioji
+    coverage = served.answer("coverage.html", accept=None, endpoint=None)
+    assert coverage.status == 200 and "東京都" in coverage.body.decode("utf-8")
+
+
+def test_a_new_municipalitys_plan_is_named_counted_and_listed(tmp_path):
+    """八王子市 (not in the seeds) brings a plan: after build and publish, the home page names it, the coverage page
+    counts it under 東京都, its page lists the plan. A copy of the project with Tokyo's part of the reference data."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    data = root / "data" / "ttl"
+    (data / "reference").mkdir(parents=True)
+    for name in ("municipalities.ttl", "sources.ttl"):
+        shutil.copy(ROOT / "data" / "ttl" / name, data / name)
+    # Tokyo's part of the national list, and the seeds' other municipalities (which must be in the list).
+    seeds = set(re.findall(r"<(municipality/[0-9]{6}|prefecture/[0-9]{2})>", (data / "municipalities.ttl").read_text(encoding="utf-8")))
+    blocks = (ROOT / "data/ttl/reference/local-governments.ttl").read_text(encoding="utf-8").split("\n\n")
+    kept = [b for b in blocks if not b.startswith(("<municipality/", "<prefecture/"))
+            or b.startswith(("<municipality/13", "<prefecture/13>")) or b[1:].split(">")[0] in seeds]
+    (data / "reference" / "local-governments.ttl").write_text("\n\n".join(kept), encoding="utf-8")
+    (data / "132012-hachioji-strategy.ttl").write_text(HACHIOJI_PLAN, encoding="utf-8")
+    build_dir, out = tmp_path / "build", tmp_path / "site"
+    built_copy = run_kg("build", "-q", root=root, build_dir=build_dir)
+    assert built_copy.returncode == 0, built_copy.stdout + built_copy.stderr
+    result = run_kg("publish", "-q", "--out", str(out), root=root, build_dir=build_dir)
+    assert result.returncode == 0, result.stderr
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="id/municipality/132012.html" title="https://w3id.org/jp-plan-kg/id/municipality/132012">八王子市</a>' in home
+    assert "id:municipality/132012" not in home
+    rows = {r[1]: r[2:4] for r in read_page(out / "coverage.html").tables["coverage-table"][1:-1]}
+    assert rows["東京都"] == ["1", "62"]
+    page = (out / "id/municipality/132012.html").read_text(encoding="utf-8")
+    assert 'href="../plan/132012/strategy.html"' in page and "計画はまだありません" not in page
+
+
+HACHIOJI_PLAN = """@prefix jpp:     <https://w3id.org/jp-plan-kg/ontology#> .
+@base <https://w3id.org/jp-plan-kg/id/> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix cm:      <https://w3id.org/jp-plan-kg/vocab/completeness/> .
+
+<source/132012-hachioji-strategy> a jpp:SourceDocument ;
+    rdfs:label "八王子市まち・ひと・しごと創生総合戦略"@ja ;
+    dcterms:title "八王子市まち・ひと・しごと創生総合戦略"@ja ;
+    jpp:completeness cm:complete ;
+    dcterms:publisher <municipality/132012> ;
+    jpp:municipality <municipality/132012> .
+
+<plan/132012/strategy> a jpp:DigitalGardenCityStrategy ;
+    dcterms:title "八王子市まち・ひと・しごと創生総合戦略"@ja ;
+    rdfs:label "八王子市まち・ひと・しごと創生総合戦略"@ja ;
+    dcterms:publisher <municipality/132012> ;
+    jpp:municipality <municipality/132012> ;
+    prov:wasDerivedFrom <source/132012-hachioji-strategy> .
+"""
 
 
 def test_ontology_page_documents_every_term_and_the_vocabularies(site, store):

@@ -61,6 +61,7 @@ class GraphView:
                  extra_anchors: dict[str, set[str]] | None = None):
         self.store = store
         self._kinds = {g.iri: g.kind for g in manifest.graphs} if manifest is not None else {}
+        self._graph_kinds: dict[str, str] = {}   # graph IRI -> kind, worked out once per graph, not per statement
         # Anchors on pages that are not built from the store (the shapes page): page → ids.
         self.extra_anchors = extra_anchors or {}
         self.about = lru_cache(maxsize=4096)(self._about)
@@ -74,7 +75,10 @@ class GraphView:
             graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
             k = key(quad)
             entry = merged.setdefault(k, (quad, set(), set()))
-            entry[1].add(graph_kind(graph, self._kinds))
+            kind = self._graph_kinds.get(graph)
+            if kind is None:
+                kind = self._graph_kinds[graph] = graph_kind(graph, self._kinds)
+            entry[1].add(kind)
             entry[2].add(graph)
         out = []
         for quad, kinds, graphs in merged.values():
@@ -159,6 +163,10 @@ class GraphView:
                 return f"{page}.html#{anchor}"
             if anchor in self.extra_anchors.get(page, set()):
                 return f"{page}.html#{anchor}"
+            return None
+        if iri.startswith(locations.BASE_IRI):
+            # Ours, but not a page of ours (a graph's IRI, a segment that cannot be a file name): never filed as
+            # an outside resource under external/, where kg serve would not find it.
             return None
         external = locations.external_page_path(iri)
         if external is not None and self.described(iri) and self.labels(iri):

@@ -13,6 +13,7 @@ from ..rdf.terms import natural_key
 from .charts import plan_indicators
 from .graphview import GraphView
 from .pages import Link, PageBuilder
+from .places import PlaceIndex
 
 VIEWPOINT_SCHEME = VOCAB + "viewpoint"
 POLICY_DOMAIN_SCHEME = VOCAB + "policy-domain"
@@ -63,26 +64,27 @@ def _rows(view: GraphView, query: str) -> list[dict[str, ox.NamedNode | ox.Liter
     return [{v.value: s[v.value] for v in answer.variables if s[v.value] is not None} for s in answer]
 
 
-def overview(view: GraphView, builder: PageBuilder, *, page: str = "index.html") -> Overview:
-    municipalities = municipality_summaries(view, builder, page)
+def overview(view: GraphView, builder: PageBuilder, places: PlaceIndex, *, page: str = "index.html") -> Overview:
+    municipalities = municipality_summaries(view, builder, places, page)
     columns = [m.link for m in municipalities]
+    found = counts(view)
+    # Municipalities: those with plans, of all the graph knows (the national reference data knows every one).
+    found["municipalities"], found["all_municipalities"] = len(municipalities), places.national()[1]
     return Overview(municipalities=municipalities, viewpoints=viewpoint_matrix(view, builder, municipalities, page),
-                    domains=domain_matrix(view, builder, columns, page), counts=counts(view))
+                    domains=domain_matrix(view, builder, columns, page), counts=found)
 
 
-def municipality_summaries(view: GraphView, builder: PageBuilder, page: str) -> list[MunicipalitySummary]:
-    found = _rows(view, """SELECT DISTINCT ?m WHERE { ?m a jpp:Municipality }""")
+def municipality_summaries(view: GraphView, builder: PageBuilder, places: PlaceIndex,
+                           page: str) -> list[MunicipalitySummary]:
+    """Every municipality with a plan, in code order, named as the graph names it."""
     out = []
-    for m in sorted((r["m"].value for r in found), key=natural_key):
-        prefecture = view.iris(m, JPP + "prefecture")
-        plans = []
-        for plan in sorted(view.subjects(JPP + "municipality", m), key=natural_key):
-            if not builder.is_plan(plan):
-                continue
-            plans.append(plan_summary(view, builder, plan, page))
+    for m in places.with_plans():
+        place = places.municipalities.get(m)
+        plans = [plan_summary(view, builder, plan, page) for plan in places.plans_of(m)]
         plans.sort(key=lambda p: (-p.elements, p.link.text))
+        prefecture = place.prefecture if place else ""
         out.append(MunicipalitySummary(builder.link(m, page), view.label_en(m) or "",
-                                       view.label(prefecture[0]) if prefecture else "", plans))
+                                       builder.display_label(prefecture) if prefecture else "", plans))
     return out
 
 
@@ -152,6 +154,6 @@ def domain_matrix(view: GraphView, builder: PageBuilder, columns: list[Link], pa
 
 def counts(view: GraphView) -> dict[str, int]:
     found = _rows(view, """SELECT
-        (COUNT(DISTINCT ?m) AS ?municipalities) (COUNT(DISTINCT ?p) AS ?plans) (COUNT(DISTINCT ?k) AS ?kpis) WHERE {
-        { ?m a jpp:Municipality } UNION { ?p a/rdfs:subClassOf* jpp:Plan } UNION { ?k a/rdfs:subClassOf* jpp:Indicator } }""")
+        (COUNT(DISTINCT ?p) AS ?plans) (COUNT(DISTINCT ?k) AS ?kpis) WHERE {
+        { ?p a/rdfs:subClassOf* jpp:Plan } UNION { ?k a/rdfs:subClassOf* jpp:Indicator } }""")
     return {k: int(v.value) for k, v in found[0].items()} if found else {}

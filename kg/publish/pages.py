@@ -298,13 +298,11 @@ class PageBuilder:
 
     def groups(self, iri: str, page: str) -> list[tuple[str, list[Link]]]:
         """Other parts of a plan (viewpoints, guiding statements, challenges …), grouped by their class; a
-        municipality's plans and source documents."""
+        municipality's source documents (its plans are in the place section of its page, kg.publish.places)."""
         if JPP + "Municipality" in self.view.types(iri):
             members = self.view.subjects(JPP + "municipality", iri)
-            plans = [m for m in members if self.is_plan(m)]
             sources = [m for m in members if JPP + "SourceDocument" in self._classes(m)]
-            return [(name, [self.link(m, page) for m in sorted(ms, key=natural_key)])
-                    for name, ms in (("計画", plans), ("出典文書", sources)) if ms]
+            return [("出典文書", [self.link(m, page) for m in sorted(sources, key=natural_key)])] if sources else []
         if not self.is_plan(iri):
             return []
         grouped: dict[str, list[str]] = {}

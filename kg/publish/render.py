@@ -9,15 +9,19 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
-from ..namespaces import TURTLE_PREFIXES
+from ..namespaces import JPP, SCHEMA, TURTLE_PREFIXES
 from . import locations
 from .charts import indicator_chart, render_svg
+from .coverage import coverage_view
 from .graphview import GraphView
 from .ontology_docs import ShapeDoc, ontology_doc, shape_anchors, shape_docs
 from .overview import overview
 from .pages import PageBuilder
+from .places import PlaceIndex, place_index, place_view
 from .templating import environment
 
+# A municipality's link to its prefecture, stated and inferred (jpp:prefecture is a subproperty of this).
+MEMBERSHIP = (JPP + "prefecture", SCHEMA + "containedInPlace")
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 
 
@@ -34,12 +38,20 @@ class SiteRenderer:
         self.sparql_endpoint = locations.safe_external_href(sparql_endpoint) if sparql_endpoint else None
         self.shape_triples = shapes or []
         self._shape_docs: list[ShapeDoc] | None = None
+        self._places: PlaceIndex | None = None
         if self.shape_triples:
             self.view.extra_anchors["shapes"] = shape_anchors(self.shape_docs())
 
     def _context(self, page: str) -> dict:
         return {"root": locations.root_prefix(page), "canonical": self.base + page,
                 "sparql_endpoint": self.sparql_endpoint, "built": self.manifest.built if self.manifest else ""}
+
+    @property
+    def places(self) -> PlaceIndex:
+        """Every prefecture and municipality with its plans, read once (three queries) for all the pages."""
+        if self._places is None:
+            self._places = place_index(self.view)
+        return self._places
 
     # -- resources ---------------------------------------------------------------------------------------------
 
@@ -61,8 +73,12 @@ class SiteRenderer:
         model = self.builder.build(iri)
         if model is None:
             return None
+        place = place_view(self.places, self.builder, iri, model.page)
+        if place is not None and place.is_prefecture:
+            # The place section lists the prefecture's municipalities with their plans: not a second time as links.
+            model.incoming = [row for row in model.incoming if row.predicate.iri not in MEMBERSHIP]
         return environment().get_template("resource.html").render(
-            r=model, media_types=locations.RDF_SUFFIXES, **self._context(model.page))
+            r=model, place=place, media_types=locations.RDF_SUFFIXES, **self._context(model.page))
 
     def resource_rdf(self, iri: str, fmt: str) -> bytes | None:
         """What the store says about a resource (its own statements, all graphs) in Turtle, JSON-LD or N-Triples."""
@@ -83,7 +99,13 @@ class SiteRenderer:
     def home_page(self, *, triples: int) -> str:
         page = "index.html"
         return environment().get_template("home.html").render(
-            o=overview(self.view, self.builder, page=page), triples=triples, **self._context(page))
+            o=overview(self.view, self.builder, self.places, page=page), triples=triples, **self._context(page))
+
+    def coverage_page(self) -> str:
+        """For each prefecture, how many of its municipalities have plans in the graph, with a chart."""
+        page = "coverage.html"
+        return environment().get_template("coverage.html").render(
+            c=coverage_view(self.places, self.builder, page=page), **self._context(page))
 
     def ontology_page(self) -> str:
         page = "ontology.html"

@@ -160,8 +160,9 @@ def _write_site(project: Project, site: Path, build: BuildPaths, manifest: Build
     _write(site / ".well-known" / "void", void)
     _write(site / "dcat.ttl", descriptions.turtle(descriptions.dcat_description(dumps, publication)))
 
-    say("home page, downloads, server rules")
+    say("home page, coverage, downloads, server rules")
     _write(site / "index.html", renderer.home_page(triples=triples))
+    _write(site / "coverage.html", renderer.coverage_page())
     w3id = hosting.w3id_htaccess(base)
     _write(site / "data.html", renderer.data_page(dumps, w3id_config=w3id is not None))
     _write(site / ".htaccess", hosting.apache_htaccess(base))

@@ -72,6 +72,8 @@ class ResourceSite:
         if path in ("", "index.html"):
             return SiteAnswer(200, self.renderer(endpoint).home_page(triples=self.triples).encode("utf-8"),
                               MEDIA_TYPES["html"])
+        if path == "coverage.html":
+            return SiteAnswer(200, self.renderer(endpoint).coverage_page().encode("utf-8"), MEDIA_TYPES["html"])
         if stem in DOCUMENTS:
             return self._document(stem, suffix, accept=accept, endpoint=endpoint)
         iri = self.iri_of_page(f"{stem}.html")
