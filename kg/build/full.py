@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from ..project import INFERRED_GRAPH, Project, inferred_graph_iri
+from ..project import INFERRED_GRAPH, Project, ProjectIncomplete, inferred_graph_iri
 from ..rdf.dataset import load_project_dataset, project_files
 from ..validation.dependencies import data_dependencies, data_graphs_of, inverse_predicates
 from ..validation.per_file import validate_project_files
@@ -28,10 +28,21 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja", full: bo
           progress: Callable[[str], None] | None = None) -> BuildResult:
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
+    _require_data_and_shapes(project, lang=lang)
     result = None if full else rebuild(project, closure=closure, lang=lang, say=say)
     if result is None:
         result = _from_nothing(project, closure=closure, lang=lang, say=say)
     return replace(result, seconds=time.perf_counter() - started)
+
+
+def _require_data_and_shapes(project: Project, *, lang: str) -> None:
+    """A build of nothing, or one validated by no shapes, is an error (exit 2), never an empty build that passed."""
+    if not project.data_files():
+        raise ProjectIncomplete(f"データがありません: {project.data_dir} に .ttl ファイルがないので、ビルドしません。",
+                                f"no data: {project.data_dir} holds no .ttl file, so there is nothing to build.",
+                                lang=lang, hint_ja="kg ingest でデータを作るか、プロジェクトのフォルダを --root で指定してください。",
+                                hint_en="make data with kg ingest, or name the project's folder with --root.")
+    project.shape_files(lang=lang)  # raises ProjectIncomplete when there are none
 
 
 def _from_nothing(project: Project, *, closure: str, lang: str, say: Callable[[str], None]) -> BuildResult:
