@@ -5,10 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from kg.rdf.files import parse_rdf_file
 
 from conftest import ROOT, run_kg
 
@@ -58,11 +63,14 @@ def test_invalid_data_fails_build_with_exit_1_and_keeps_previous(tmp_path):
     build_dir = tmp_path / "build"
     assert run_kg("build", "-q", root=root, build_dir=build_dir).returncode == 0
     before = (build_dir / "current").resolve()
-    municipalities = root / "data" / "ttl" / "municipalities.ttl"
-    municipalities.write_text(municipalities.read_text(encoding="utf-8").replace('"132055"', '"132056"'), encoding="utf-8")
+    # Order among siblings counted from 0, in the plan file (tests/shapes/invalid/element-sequence-zero.ttl).
+    plan = root / "data" / "ttl" / VALID_PLAN.name
+    head, goal, rest = plan.read_text(encoding="utf-8").partition("<plan/132055/strategy-2/goal-1>\n")
+    assert goal and "jpp:sequence 1 ;" in rest.partition("\n\n")[0]
+    plan.write_text(head + goal + rest.replace("jpp:sequence 1 ;", "jpp:sequence 0 ;", 1), encoding="utf-8")
     result = run_kg("build", "-q", "--lang", "en", root=root, build_dir=build_dir)
     assert result.returncode == 1, result.stderr
-    assert "municipality/132055" in result.stderr
+    assert "plan/132055/strategy-2/goal-1" in result.stderr and "PlanElementShape-sequence" in result.stderr
     assert (build_dir / "current").resolve() == before
 
 
@@ -241,8 +249,65 @@ def test_deeply_nested_query_is_refused_not_crashing(built, tmp_path, text):
 def test_from_names_a_local_graph_and_fetches_nothing(built):
     named = run_kg("query", "-e", "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/jp-plan-kg/graph/municipalities> WHERE { ?s ?p ?o }",
                    "-f", "csv", build_dir=built.build_dir)
-    assert named.stdout.splitlines()[1] == "63"  # FROM restricts the default graph to that file's graph
+    in_file = len(set(parse_rdf_file(ROOT / "data" / "ttl" / "municipalities.ttl").triples))
+    assert named.stdout.splitlines()[1] == str(in_file)  # FROM restricts the default graph to that file's graph
     for iri in ("file:///etc/passwd", "http://127.0.0.1:9/remote.ttl"):
         result = run_kg("query", "-e", f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}", "-f", "csv", build_dir=built.build_dir)
         assert result.returncode == 0, result.stderr
         assert len(result.stdout.strip().splitlines()) == 1  # the header only: no such graph in the store, nothing read
+
+
+# --- where the project is: --root, KG_ROOT, or found from the working directory (kg.project) -----------------
+
+def _run_in(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("KG_ROOT", "KG_BUILD_DIR")}
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={**clean, "PYTHONIOENCODING": "utf-8", **env})
+
+
+def test_the_project_is_found_from_a_folder_inside_it(tmp_path):
+    root = _copy_project(tmp_path)
+    result = _run_in(root / "data" / "ttl" / "classification", "stats")
+    assert result.returncode == 2 and f"no built store in {root / 'build'}" in result.stderr, result.stderr
+    named = _run_in(tmp_path, "stats", KG_ROOT=str(root))
+    assert named.returncode == 2 and f"no built store in {root / 'build'}" in named.stderr, named.stderr
+
+
+def test_outside_a_project_build_and_query_exit_2_with_a_sentence(tmp_path):
+    for args, needles in ((["build"], ["kg build はプロジェクトの中で実行してください"]),
+                          (["build", "--lang", "en"], ["kg build needs a project"]),
+                          (["query", "01-dx-viewpoints"], ["kg query はプロジェクトの中で", "kg query needs a project"])):
+        result = _run_in(tmp_path, *args)
+        assert result.returncode == 2, result.stderr
+        assert all(n in result.stderr for n in needles) and "--root" in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written where it ran
+
+
+def test_outside_a_project_validate_still_uses_real_shapes(tmp_path):
+    """An editable install has no bundle copy: the checkout it lives in is its bundle, never an empty shape set."""
+    bad = ROOT / "tests" / "shapes" / "invalid" / "challenge-without-plan.ttl"
+    result = _run_in(tmp_path, "validate", str(bad))
+    assert result.returncode == 1 and "jpp:inPlan" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_root_that_does_not_exist_exits_2(tmp_path):
+    result = run_kg("query", "01", root=tmp_path / "nowhere")
+    assert result.returncode == 2 and "nowhere" in result.stderr
+
+
+def test_build_with_no_data_or_no_shapes_is_an_error_not_an_empty_build(tmp_path):
+    root = _copy_project(tmp_path)
+    data = list((root / "data" / "ttl").rglob("*.ttl"))
+    for path in data:
+        path.unlink()
+    result = run_kg("build", "--lang", "en", root=root, build_dir=tmp_path / "build")
+    assert result.returncode == 2 and "no data" in result.stderr, result.stderr
+    assert not (tmp_path / "build" / "current").exists()
+    shutil.copy2(VALID_PLAN, root / "data" / "ttl" / VALID_PLAN.name)
+    for path in (root / "ontology" / "shapes").glob("*.ttl"):
+        path.unlink()
+    result = run_kg("build", root=root, build_dir=tmp_path / "build")
+    assert result.returncode == 2 and "SHACL シェイプがありません" in result.stderr, result.stderr
+    assert not (tmp_path / "build" / "current").exists()
+    validate = run_kg("validate", str(VALID_PLAN), root=root)
+    assert validate.returncode == 2 and "no SHACL shapes" in validate.stderr, validate.stderr
