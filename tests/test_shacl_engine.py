@@ -66,7 +66,7 @@ def test_every_shape_fixture_gets_the_same_results_from_both_engines(project, fi
     fast = validate_files([fixture], project=project, engine="auto")
     reference = validate_files([fixture], project=project, engine="pyshacl")
     assert_same(fast, reference)
-    if fixture.parent.name == "invalid":
+    if fixture.parent.name in ("invalid", "country"):
         assert not fast.conforms
 
 
