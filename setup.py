@@ -47,4 +47,5 @@ class BuildWithBundle(build_py):
         return super().copy_file(infile, outfile, **kwargs)
 
 
-setup(cmdclass={"build_py": BuildWithBundle})
+# setuptools' scratch space apart from kg's builds (build/builds, build/current), which share the folder.
+setup(cmdclass={"build_py": BuildWithBundle}, options={"build": {"build_base": "build/setuptools"}})

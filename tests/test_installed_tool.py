@@ -32,7 +32,7 @@ SENTENCE = {"ja": "プロジェクトの中で実行してください", "en": "
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     """The folder the wheel was installed into (pip install --target)."""
-    require(_setuptools_builds_wheels(), "building a wheel offline needs setuptools>=70.1 in the venv "
+    require(_setuptools_builds_wheels(), "building a wheel offline needs setuptools>=77 in the venv "
                                          "(pip install -e '.[test]')")
     work = tmp_path_factory.mktemp("wheel")
     source = work / "source"
@@ -152,7 +152,7 @@ def _setuptools_builds_wheels() -> bool:
         major, minor = (int(x) for x in importlib.metadata.version("setuptools").split(".")[:2])
     except (importlib.metadata.PackageNotFoundError, ValueError):
         return False
-    return (major, minor) >= (70, 1)
+    return (major, minor) >= (77, 0)
 
 
 def _pip(*args: str) -> None:
