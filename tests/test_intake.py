@@ -112,6 +112,7 @@ def small_plan_workbook(path: Path, vocabulary, **changes) -> Path:
 def test_the_small_plan_ingests_and_conforms(tmp_path, project, vocabulary):
     workbook = small_plan_workbook(tmp_path / "small.xlsx", vocabulary)
     out = tmp_path / "ttl" / "132055-ome-strategy-3.ttl"
+    out.parent.mkdir()  # kg ingest writes into a folder that exists (a mistyped one is refused)
     result = run_kg("ingest", str(workbook), "--out", str(out))
     assert result.returncode == 0, result.stderr
     facts = rdflib_graph(parse_rdf_file(out).triples)
@@ -317,6 +318,7 @@ def test_round_trip_of_ome_through_the_commands(built, tmp_path):
     values = [(r[kpi["現状値の年度"]].value, r[kpi["現状値"]].value) for r in book["KPI"].iter_rows(min_row=3)]
     assert ("令和4年度", "小学校:76.5% 中学校:72.1%") in values and ("令和3年度", "延べ 759 人") in values
     out = tmp_path / "ttl" / f"{name}.ttl"
+    out.parent.mkdir()
     ingested = run_kg("ingest", str(workbook), "--out", str(out))
     assert ingested.returncode == 0, ingested.stderr
     assert_same(rdflib_graph(parse_rdf_file(out).triples), original(built, name), "source facts")
@@ -337,3 +339,61 @@ def test_export_without_a_build_says_so(tmp_path):
     result = run_kg("export", "--plan", SEEDS["132055-ome-strategy"], "--out", str(tmp_path / "x.xlsx"),
                     build_dir=tmp_path / "empty")
     assert result.returncode == 2 and "kg build" in result.stderr
+
+
+# --- one run, every problem, at its cell, in the workbook's words ---------------------------------------------
+
+def test_a_source_document_row_without_completeness_is_named_at_its_own_cell(tmp_path, project, vocabulary):
+    # The shapes find a missing value; it is reported in the column that would hold it (網羅性), not at the row's ID in column A.
+    book = build_workbook(vocabulary)
+    rows = [dict(r) for r in SMALL_PLAN["計画"]]
+    rows[0]["出典"] = "source/132055-ome-strategy-3"
+    rows.append({"ID": "source/132055-ome-strategy-3", "種類": "出典文書", "名称": "第3期青梅市総合戦略（案）",
+                 "表示名": "第3期青梅市総合戦略（案）"})
+    fill(book, "計画", rows)
+    for sheet, sheet_rows in SMALL_PLAN.items():
+        if sheet != "計画":
+            fill(book, sheet, sheet_rows)
+    book.save(tmp_path / "source-row.xlsx")
+    result = ingest(tmp_path / "source-row.xlsx", project=project, lang="ja")
+    assert [p.address for p in result.problems] == [address("計画", "網羅性", 5)], [p.render("ja") for p in result.problems]
+    assert "一覧から選んでください（全体・一部・引用のみ）" in result.problems[0].render("ja")
+
+
+def test_a_blank_plan_source_is_one_message_not_one_per_row(tmp_path, project, vocabulary):
+    workbook = small_plan_workbook(tmp_path / "no-source.xlsx", vocabulary, 計画={0: {"出典": None}})
+    result = ingest(workbook, project=project, lang="ja")
+    assert [(p.code, p.address) for p in result.problems] == [("source.missing", address("計画", "出典", 3))]
+    assert not RDF_TERM.search(result.problems[0].render("ja")) and not RDF_TERM.search(result.problems[0].render("en"))
+
+
+def test_a_mistyped_source_id_is_not_made_into_a_new_document(tmp_path, project, vocabulary):
+    workbook = small_plan_workbook(tmp_path / "typo.xlsx", vocabulary, 計画={0: {"出典": "source/132055-ome-stratgy"}})
+    result = ingest(workbook, project=project, lang="ja")
+    assert [(p.code, p.address) for p in result.problems] == [("source.typo", address("計画", "出典", 3))]
+    assert "source/132055-ome-strategy" in result.problems[0].render("ja")
+
+
+def test_cell_problems_and_shape_violations_come_in_one_run(tmp_path, project, vocabulary):
+    # A reader's problem (a wrong check digit keeps the plan from being named) does not hide the shapes' verdict on
+    # the other rows: an order of 0 is still found.
+    edits = {"計画": {0: {"団体コード": "132056"}}, "目標・方向": {1: {"順序": 0}}}
+    workbook = small_plan_workbook(tmp_path / "both.xlsx", vocabulary, **edits)
+    result = ingest(workbook, project=project, lang="ja")
+    assert [p.address for p in result.problems] == [address("計画", "団体コード", 3), address("目標・方向", "順序", 4)]
+
+
+@pytest.mark.parametrize("lang, words", [("ja", "古い Excel 形式（.xls）です"), ("en", "old Excel format (.xls)")])
+def test_an_xls_file_is_named_as_such(tmp_path, lang, words):
+    path = tmp_path / "plan.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)  # the OLE2 signature of the old format
+    result = run_kg("ingest", str(path), "--out", str(tmp_path / "out.ttl"), "--lang", lang)
+    assert result.returncode == 2 and words in result.stderr and "xlrd" not in result.stderr
+
+
+@pytest.mark.parametrize("lang, words", [("ja", "出力先のフォルダ"), ("en", "output folder")])
+def test_a_missing_output_folder_is_named_before_any_work(tmp_path, vocabulary, lang, words):
+    workbook = small_plan_workbook(tmp_path / "small.xlsx", vocabulary)
+    result = run_kg("ingest", str(workbook), "--out", str(tmp_path / "data" / "tt" / "x.ttl"), "--lang", lang)
+    assert result.returncode == 2 and words in result.stderr and "disk" not in result.stderr, result.stderr
+    assert not (tmp_path / "data").exists()

@@ -34,7 +34,8 @@ def table(sheet, rows: list[dict]) -> Table:
 
 
 def ingest_statement(vocabulary, value: str, datatype: str):
-    plan = table(PLAN_SHEET, [{"id": PLAN, "kind": "ComprehensivePlan", "label": "総合計画"}])
+    plan = table(PLAN_SHEET, [{"id": PLAN, "kind": "ComprehensivePlan", "label": "総合計画", "municipality": "132055",
+                               "source": "source/132055-ome-strategy"}])
     other = table(OTHER_SHEET, [{"subject": PLAN, "property": "dcterms:issued", "object": value, "object_type": datatype}])
     return ingest_tables([plan, other], vocabulary=vocabulary, known=None)
 

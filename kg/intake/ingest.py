@@ -9,6 +9,7 @@ other-statements sheet is read by kg.intake.statements, an indicator's values by
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -161,6 +162,12 @@ class _Ingest:
             if not isinstance(source, URIRef) or iri in self.ctx.row_iris or iri in self.known:
                 continue
             at = main.at("source")
+            known_sources = [k for k in self.known if k.startswith(ID + "source/")]
+            close = difflib.get_close_matches(iri, known_sources, n=1, cutoff=0.9)
+            if close:  # a mistyped ID of a source the project has, not a new document
+                self.report(at.problem("source.typo", text=id_text(source, plan=self.ctx.plan),
+                                       suggestion=id_text(URIRef(close[0]), plan=self.ctx.plan)))
+                continue
             self._add(FACTS, (source, RDF.type, URIRef(JPP + "SourceDocument")), at)
             for key in SOURCE_FROM_PLAN:
                 column = PLAN_SHEET.column(key)
@@ -302,7 +309,10 @@ class _Ingest:
             return
         defined = self.ctx.row_iris | {str(s) for g in self.graphs.values() for s in g.subjects()}
         for iri, location in self.pending_refs:
-            if iri not in defined and iri not in self.known and iri != self.ctx.plan:
+            # A municipality was read from the national list (kg.intake.municipality): it exists.
+            registered = self.ctx.municipalities().by_iri(iri) is not None
+            if iri not in defined and iri not in self.known and iri != self.ctx.plan and not registered \
+                    and not self._has_problem(location):
                 self.report(location.problem("ref.unknown", text=id_text(URIRef(iri), plan=self.ctx.plan)))
 
     def _check_indicators(self) -> None:

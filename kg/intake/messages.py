@@ -113,6 +113,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "source.missing": ("計画の「出典」が空です。出典文書のID（source/<団体コード>-<名前>、例 source/132012-hachioji-strategy）を書いてください。他の行の出典はこの値になります。",
                        "The plan's 出典 (source) is empty: write its source document's ID (source/<code>-<name>, e.g. "
                        "source/132012-hachioji-strategy). Every other row's source defaults to it."),
+    "source.typo": ("出典文書「{text}」はありません。「{suggestion}」の書き間違いではありませんか？新しい文書なら、計画シートにその出典文書の行を追加してください。",
+                    "There is no source document 「{text}」: did you mean 「{suggestion}」? For a new document, add its row to the plan sheet."),
     "source.created": ("出典文書 {text} は計画シートに行がないため、計画の行（名称・発行者・状態・網羅性）から作りました。",
                        "The source document {text} has no row on the plan sheet: it was made from the plan's row (title, publisher, status, completeness)."),
     # headers and sheets

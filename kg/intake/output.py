@@ -67,7 +67,7 @@ def check_output(out: Path, *, lang: str = "ja") -> None:
 
 def _write_error(exc: OSError, path, lang: str) -> KgError:
     where = exc.filename or path
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return KgError(message("out.no_space", lang, path=where))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return KgError(message("out.no_permission", lang, path=where))
