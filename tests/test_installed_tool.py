@@ -73,10 +73,13 @@ def test_the_wheel_ships_ontology_shapes_vocabularies_queries_and_reference_data
 
 def test_the_installed_kg_is_the_wheel_and_uses_its_bundle(installed, outside):
     where = _installed_python(installed, outside, "-c", "import kg, kg.bundled_project as b; "
-                              "print(kg.__file__); print(b.project_or_bundle().root)")
+                              "from kg.reference import national_registry as n; "
+                              "print(kg.__file__); print(b.project_or_bundle().root); "
+                              "print(n().municipality('132012').name, len(n().municipalities()))")
     assert where.returncode == 0, where.stderr
-    module, root = where.stdout.splitlines()
+    module, root, hachioji = where.stdout.splitlines()
     assert Path(module).is_relative_to(installed) and Path(root) == installed / "kg" / "bundled"
+    assert hachioji == "八王子市 1741"  # the national list, read from the bundle: the wheel has no checkout beside it
 
 
 @pytest.mark.parametrize("path", SEED_PLANS + BROKEN, ids=lambda p: p.name)
