@@ -11,8 +11,17 @@ import pytest
 
 from conftest import ROOT, run_kg
 
-CITED = "<plan/012017/comprehensive-plan-5/measure-4-1>"
-REFERENCE = "https://w3id.org/jp-plan-kg/id/plan/012017/strategy-3/goal-1/direction-1/ref-1"
+ID = "https://w3id.org/jp-plan-kg/id/"
+
+
+def first_citation(nation) -> tuple[str, str, str, str]:
+    """(the strategy's file name, its first measure reference, the measure it cites, the comprehensive plan's file
+    stating that measure): the generated nation names its municipalities after the national list."""
+    strategy = sorted((nation / "data" / "ttl").glob("*-strategy.ttl"))[0]
+    found = re.search(r"^<(plan/[^>]+/ref-1)>\n    a jpp:MeasureReference ;.*?jpp:referencedMeasure (<[^>]+>)",
+                      strategy.read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL)
+    plan = strategy.with_name(strategy.name.replace("-strategy.ttl", "-comprehensive-plan.ttl"))
+    return strategy.name, ID + found.group(1), found.group(2), plan.name
 
 
 @pytest.fixture()
@@ -42,18 +51,19 @@ def test_a_citation_into_another_file_validates_and_follows_that_file(nation):
 
     current = (nation / "build" / "current").resolve()
     # The cited measure becomes a goal in the comprehensive plan's file; the strategy's file is untouched.
-    plan = nation / "data" / "ttl" / "012017-minamiki-comprehensive-plan.ttl"
+    strategy, reference, cited, plan_name = first_citation(nation)
+    plan = nation / "data" / "ttl" / plan_name
     text = plan.read_text(encoding="utf-8")
-    assert f"{CITED}\n    a jpp:Measure ;" in text
-    plan.write_text(text.replace(f"{CITED}\n    a jpp:Measure ;", f"{CITED}\n    a jpp:Goal ;"), encoding="utf-8")
+    assert f"{cited}\n    a jpp:Measure ;" in text
+    plan.write_text(text.replace(f"{cited}\n    a jpp:Measure ;", f"{cited}\n    a jpp:Goal ;"), encoding="utf-8")
 
     changed = run_kg("build", root=nation)
     assert changed.returncode == 1, changed.stderr
     # Revalidated: the changed file and the files whose links reach it (its classification, the strategy citing
     # it and the strategy's classification); the other municipality's four files and the reference data reused.
     assert validated(changed.stderr) == (4, total)
-    assert REFERENCE in changed.stderr + changed.stdout
-    assert "012017-minamiki-strategy.ttl" in changed.stderr + changed.stdout
+    assert reference in changed.stderr + changed.stdout
+    assert strategy in changed.stderr + changed.stdout
     assert (nation / "build" / "current").resolve() == current  # the failed build left the previous one current
 
 
