@@ -11,6 +11,7 @@ DEFAULT_TEMPLATE = Path("plan-template.xlsx")
 def register(subparsers) -> None:
     p = subparsers.add_parser("template", help="write an empty plan workbook (Japanese and English headers, drop-down lists)")
     p.add_argument("--out", type=Path, default=DEFAULT_TEMPLATE, help=f"the .xlsx to write (default: {DEFAULT_TEMPLATE})")
+    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the messages")
     p.set_defaults(run=_template)
 
     p = subparsers.add_parser("ingest", help="turn a filled workbook (or a folder of CSV files) into Turtle, checked by the shapes")
@@ -24,16 +25,18 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("export", help="write a plan from the built graph into the workbook template")
     p.add_argument("--plan", required=True, help="the plan's IRI (https://…, id:plan/… or plan/…)")
     p.add_argument("--out", type=Path, required=True, help="the .xlsx to write")
+    p.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the messages")
     p.set_defaults(run=_export)
 
 
 def _template(args, project) -> int:
+    from ..intake.municipality import project_registry
     from ..intake.template import write_template
     from ..intake.vocabulary import load_vocabulary
 
-    _check_suffix(args.out)
-    write_template(args.out, load_vocabulary(project))
-    print(f"wrote {args.out}")
+    _check_suffix(args.out, args.lang)
+    write_template(args.out, load_vocabulary(project), registry=project_registry(project))
+    print(f"{args.out} に書き出しました" if args.lang == "ja" else f"wrote {args.out}")
     return 0
 
 
@@ -62,15 +65,19 @@ def _ingest(args, project) -> int:
 def _export(args, project) -> int:
     from ..intake.export import export_plan
 
-    _check_suffix(args.out)
+    _check_suffix(args.out, args.lang)
     summary = export_plan(project, args.plan, args.out)
     sheets = ", ".join(f"{name} {count}" for name, count in summary.rows.items() if count)
-    print(f"wrote {args.out}: {summary.triples} triples as rows ({sheets}) and {summary.other_statements} other statements")
+    if args.lang == "ja":
+        print(f"{args.out} に書き出しました：{summary.triples} トリプルを行に（{sheets}）、その他の記述 {summary.other_statements} 件")
+    else:
+        print(f"wrote {args.out}: {summary.triples} triples as rows ({sheets}) and {summary.other_statements} other statements")
     return 0
 
 
-def _check_suffix(path: Path) -> None:
+def _check_suffix(path: Path, lang: str) -> None:
     from ..errors import KgError
+    from ..intake.messages import message
 
     if path.suffix.lower() != ".xlsx":
-        raise KgError(f"{path}: the workbook must be an .xlsx file", hint="give a name ending in .xlsx")
+        raise KgError(message("out.not_xlsx", lang, path=path))

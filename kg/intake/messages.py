@@ -155,7 +155,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Cannot write {path} ({reason}): check --out; no data file was changed."),
     "out.not_ttl": ("{path}：出力は Turtle ファイル（.ttl）にしてください（例：data/ttl/132012-hachioji-strategy.ttl）。",
                     "{path}: the output must be a Turtle file (.ttl), e.g. data/ttl/132012-hachioji-strategy.ttl."),
-    "out.notes": ("お知らせ", "note"),
+    "out.not_xlsx": ("{path}：ブックの名前は .xlsx で終わるようにしてください（例：plan-template.xlsx）。",
+                     "{path}: the workbook must be an .xlsx file (e.g. plan-template.xlsx)."),
     "file.csv_encoding": ("{path} の文字コードを読めません。UTF-8 か Shift_JIS で保存してください。",
                           "Cannot decode {path}: save it as UTF-8 or Shift_JIS."),
 }

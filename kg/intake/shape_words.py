@@ -44,6 +44,11 @@ WORDS: dict[str, tuple[str | None, str, str]] = {
                                  "The target year is before the baseline year: check the years."),
     "IndicatorValueShape": (None, "値の年度を読めません。令和5年度（年度）か 2023年（暦年）のように書いてください。",
                             "The value's year cannot be read: write 令和5年度 (fiscal) or 2023年 (calendar)."),
+    "IndicatorValueNumberShape": (None, "値には数値と単位（14,070人 など）を書いてください。方向（増加・減少・現状維持）だけを書けるのは目標値です。数値と方向の両方は書けません。",
+                                  "Write a number and unit (e.g. 14,070人). Only a target may be a direction (増加/減少/現状維持) "
+                                  "instead, never both."),
+    "TargetDirectionShape": (None, "方向（増加・減少・現状維持）を書けるのは目標値だけです。現状値には数値と単位を書いてください。",
+                             "Only a target may be a direction (増加/減少/現状維持): give a baseline a number and unit."),
     "ViewpointShape": ("concept", "「共通視点」と「対応なし」の両方が書かれています。どちらか一方にしてください。",
                        "Both 共通視点 (shared viewpoint) and 対応なし (none) are filled in: keep one."),
     "ThematicLinkShape": (None, "この行は重複しています：対象の視点はすでに同じ共通視点に対応付けられています。この行を消してください。",

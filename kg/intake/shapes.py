@@ -105,27 +105,33 @@ def _problem(issue: ValidationIssue, result: IngestResult, *, vocabulary: Vocabu
 
 
 def _locate(issue: ValidationIssue, result: IngestResult) -> tuple[Location | None, RowRecord | None, Column | None]:
-    """The cell a result is about: where the statement came from; else, for a missing statement, the column of the
-    focus's row that says it; else the focus's row. A blank cell that took the plan's source by default sends it to
-    the plan's 出典 cell: one root cause, said once."""
+    """The cell a result is about, its row and its column: where the statement came from; else, for a missing
+    statement, the column of the focus's row that would say it; else the focus's row (and no column: the result is
+    not about what that cell says). A blank cell that took the plan's source by default sends it to the plan's
+    出典 cell: one root cause, said once."""
     path = issue.result_path
     location = result.cells.get((issue.focus_node, path)) if path else None
+    exact = location is not None
     record = result.records.get(issue.focus_node)
     if location is None and record is not None and path:
         column = _column_for(record.sheet, path)
         if column is not None:
-            location = record.at(column.key)
+            location, exact = record.at(column.key), True
     if location is None:
         location = result.rows.get(issue.focus_node)
-        if location is not None and path == PROV_DERIVED:
+        record = result.record_at(location) if location is not None else None
+        if record is not None and path == PROV_DERIVED and record.sheet.has("source"):
             # A value resource (a KPI's baseline) takes its row's source.
-            record = result.record_at(location)
-            location = record.at("source") if record is not None and record.sheet.has("source") else location
+            location, exact = record.at("source"), True
     if location is None:
         return None, None, None
-    record = record if record is not None and record.table == location.sheet and record.number == location.row \
-        else result.record_at(location)
-    column = _column_at(record, location) if record is not None else None
+    if record is None or (record.table, record.number) != (location.sheet, location.row):
+        record = result.record_at(location)
+    column = _column_at(record, location) if record is not None and exact else None
+    if column is None and record is not None and path and issue.focus_node != str(record.iri):
+        # A resource made from the row's cells (a KPI's baseline from 現状値): the row's column for the property
+        # names what is missing, reported at the cell the resource came from.
+        column = _column_for(record.sheet, path)
     main = result.main
     if (column is not None and column.default == "source" and record is not main and main is not None
             and is_blank(record.cells.get(column.key)) and main.sheet.has("source")):
