@@ -93,6 +93,13 @@ def test_a_code_far_from_any_gets_the_nearest_ones(project, tmp_path):
     assert issues[0].focus_node == ID + "plan/x" and issues[0].result_path.endswith("#municipality")
 
 
+def test_a_municipality_described_under_an_unknown_iri(project, tmp_path):
+    issues = messages(project, '<municipality/132013> rdfs:label "八王子市"@ja .', tmp_path, "en")
+    assert [(i.focus_node, i.result_path, i.message) for i in issues] == [(
+        ID + "municipality/132013", None, "id:municipality/132013 is not a municipality of the national list of "
+        "local government codes. Did you mean 132012 (東京都八王子市)?")]
+
+
 def test_a_name_that_is_not_the_codes(project, tmp_path):
     issues = messages(project, '<municipality/132012> rdfs:label "立川市"@ja .', tmp_path, "en")
     assert [i.message for i in issues] == [

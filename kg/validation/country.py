@@ -43,6 +43,10 @@ MESSAGES = {
         "ja": "{iri} は全国地方公共団体コードにない市区町村を指しています。{suggest}",
         "en": "{iri} names a municipality that is not in the national list of local government codes. {suggest}",
     },
+    "unknown-described": {
+        "ja": "{iri} は全国地方公共団体コードにない市区町村です。{suggest}",
+        "en": "{iri} is not a municipality of the national list of local government codes. {suggest}",
+    },
     "unknown-prefecture": {
         "ja": "都道府県コード {code} の都道府県はありません。都道府県コードは 01〜47 です。{suggest}",
         "en": "There is no prefecture with the code {code}: prefecture codes run from 01 to 47. {suggest}",
@@ -63,6 +67,7 @@ MESSAGES = {
                       "en": "Write the 6-digit code from the national list."},
 }
 CONSTRAINTS = {"unknown-code": "KnownLocalGovernmentCode", "unknown-municipality": "KnownLocalGovernmentCode",
+               "unknown-described": "KnownLocalGovernmentCode",
                "unknown-prefecture": "KnownLocalGovernmentCode", "name-mismatch": "LocalGovernmentName",
                "kind-mismatch": "LocalGovernmentKind"}
 
@@ -110,19 +115,25 @@ def check_country(data: Sequence[ox.Triple], registry: Registry, *, lang: str,
     names: dict[str, list[ox.Literal]] = {}   # subject -> its rdfs:label @ja values
     kinds: dict[str, set[str]] = {}    # municipality subject -> its jpp:municipalityKind values
     governments: dict[str, LocalGovernment] = {}  # subject -> the government of the list its code names
+    coded: set[str] = set()            # subjects stating a code (an unknown one is reported as the code)
+    described: set[str] = set()        # subjects with a municipality or prefecture IRI the list does not hold
     seen: set[tuple[str, str, str]] = set()
     for t in data:
         subject, predicate, value = t.subject.value, t.predicate.value, t.object
+        if subject.startswith((MUNICIPALITY, PREFECTURE)) and registry.by_iri(subject) is None:
+            described.add(subject)
         if predicate == RDFS_LABEL:
             if isinstance(value, ox.Literal) and value.language == "ja":
                 names.setdefault(subject, []).append(value)
         elif predicate == CODE and isinstance(value, ox.Literal):
+            coded.add(subject)
             government = registry.municipality(value.value)
             if government is not None:
                 governments[subject] = government
             elif _once(seen, subject, predicate, value.value):
                 findings.append(_unknown_code(subject, value, registry, language))
         elif predicate == PREFECTURE_CODE and isinstance(value, ox.Literal):
+            coded.add(subject)
             government = registry.prefecture(value.value)
             if government is not None:
                 governments[subject] = government
@@ -134,6 +145,8 @@ def check_country(data: Sequence[ox.Triple], registry: Registry, *, lang: str,
                 # Once per resource: a source names its municipality as publisher and as municipality alike.
                 and registry.by_iri(value.value) is None and _once(seen, subject, "link", value.value)):
             findings.append(_unknown_iri(subject, predicate, value.value, registry, language))
+    # A municipality or prefecture described under an IRI the list does not hold, with no code to report instead.
+    findings += [_unknown_iri(subject, None, subject, registry, language) for subject in sorted(described - coded)]
     findings += _mismatches(names, kinds, governments, registry, language)
     if not findings:
         return []
@@ -170,7 +183,7 @@ def _unknown_code(subject: str, code: ox.Literal, registry: Registry, language: 
                     {"code": shown, "suggest": _suggest(registry.nearest_codes(code.value), language, code.value)})
 
 
-def _unknown_prefecture(subject: str, path: str, code: ox.Literal | ox.NamedNode, registry: Registry,
+def _unknown_prefecture(subject: str, path: str | None, code: ox.Literal | ox.NamedNode, registry: Registry,
                         language: str) -> _Finding:
     if isinstance(code, ox.NamedNode):
         text, value = code.value.removeprefix(PREFECTURE), code.value
@@ -181,11 +194,11 @@ def _unknown_prefecture(subject: str, path: str, code: ox.Literal | ox.NamedNode
         "code": printable(text), "suggest": _suggest([meant], language, "") if meant is not None else ""})
 
 
-def _unknown_iri(subject: str, path: str, iri: str, registry: Registry, language: str) -> _Finding:
+def _unknown_iri(subject: str, path: str | None, iri: str, registry: Registry, language: str) -> _Finding:
     if iri.startswith(PREFECTURE):
         return _unknown_prefecture(subject, path, ox.NamedNode(iri), registry, language)
     code = iri.removeprefix(MUNICIPALITY)
-    return _Finding("unknown-municipality", subject, path, iri, {
+    return _Finding("unknown-municipality" if path is not None else "unknown-described", subject, path, iri, {
         "iri": printable(compact(iri)), "suggest": _suggest(registry.nearest_codes(code), language, code)})
 
 
