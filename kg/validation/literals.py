@@ -19,9 +19,9 @@ import rdflib
 
 from ..namespaces import XSD
 from ..rdf.files import printable
+from .labels import labels_of
 from .report import ValidationIssue
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _TIMEZONE = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
 _YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
 # The XSD types rdflib does not check itself; rdflib knows the others (integer, decimal, date, dateTime, boolean …).
@@ -97,7 +97,7 @@ def check_literals(data: Sequence[ox.Triple], *, lang: str, origin: dict[str, tu
             found.append(("control", triple, {"codes": ", ".join(controls)}))
     if not found:
         return [], kept
-    labels = _labels(data, language)
+    labels = labels_of(data, language)
     issues = []
     for kind, triple, details in found:
         shown = printable(triple.object.value)
@@ -118,11 +118,3 @@ def check_literals(data: Sequence[ox.Triple], *, lang: str, origin: dict[str, tu
 
 def _short_xsd(iri: str) -> str:
     return "xsd:" + iri[len(XSD):] if iri.startswith(XSD) else f"<{iri}>"
-
-
-def _labels(data: Sequence[ox.Triple], language: str) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for t in data:
-        if t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal) and t.object.language == language:
-            labels.setdefault(t.subject.value, printable(t.object.value))
-    return labels

@@ -33,6 +33,8 @@ class Vocabulary:
 
 
 def term_namespace(iri: str) -> str | None:
+    if not iri.startswith(TERM_NAMESPACES):  # one C-level test first: most IRIs in data are instances (id:)
+        return None
     for namespace in TERM_NAMESPACES:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return namespace
