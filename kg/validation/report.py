@@ -88,7 +88,7 @@ def render_turtle(report: ValidationReport) -> str:
     return graph.serialize(format="turtle")
 
 
-def add_to_report_graph(graph: rdflib.Graph | None, issues: list[ValidationIssue]) -> None:
+def add_to_report_graph(graph: rdflib.Graph | None, issues: list[ValidationIssue], *, lang: str) -> None:
     """The issues kg's own checks found (literals, the national list, defined terms), added to an engine's SHACL
     report graph, which then no longer conforms: `--format turtle` says what the text says. Their checks are not
     shapes of the shapes file; they are named in the shapes namespace after the check (jpps:defined-term)."""
@@ -109,7 +109,7 @@ def add_to_report_graph(graph: rdflib.Graph | None, issues: list[ValidationIssue
         graph.add((node, SH.sourceShape, rdflib.URIRef(JPPS + issue.source_shape.removeprefix("kg:"))))
         graph.add((node, SH.sourceConstraintComponent, rdflib.URIRef(JPPS + issue.constraint)))
         graph.add((node, SH.resultSeverity, SH[issue.severity]))
-        graph.add((node, SH.resultMessage, rdflib.Literal(issue.message)))
+        graph.add((node, SH.resultMessage, rdflib.Literal(issue.message, lang="ja" if lang == "ja" else "en")))
         if issue.result_path:
             graph.add((node, SH.resultPath, rdflib.URIRef(issue.result_path)))
         if issue.value is not None:

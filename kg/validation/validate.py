@@ -103,7 +103,7 @@ def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str =
         result = validate_by_pyshacl(data, project, context.shapes, inference=inference, lang=lang, origin=origin)
     conforms, issues, report_graph = result
     issues = one_per_root_cause(own_issues + issues)
-    add_to_report_graph(report_graph, own_issues)
+    add_to_report_graph(report_graph, own_issues, lang=lang)
     return ValidationReport(conforms=conforms and not own_issues, issues=issues, report_graph=report_graph)
 
 
