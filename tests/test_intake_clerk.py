@@ -191,3 +191,18 @@ def test_sheets_are_unchanged_for_the_clerk():
     # The columns this file fills exist where a person looks for them.
     names = {s.name: {c.ja for c in s.columns} for s in SHEETS}
     assert {"団体コード", "発行者", "出典", "網羅性"} <= names["計画"] and "名称" in names["目標・方向"]
+
+
+def test_a_deleted_source_column_is_one_message(template, tmp_path):
+    book = load_workbook(template)
+    fill_hachioji(book)
+    put(book, "計画", 3, {"団体コード": "132012"})
+    put(book, "目標・方向", 3, {"名称": "子どもを生み育てやすいまち"})
+    plan = book["計画"]
+    plan.delete_cols(plan[f"{column_letter(plan, '出典')}1"].column)
+    workbook = tmp_path / "no-source-column.xlsx"
+    book.save(workbook)
+    result = run_kg("ingest", str(workbook), "--out", str(tmp_path / "out.ttl"))
+    lines = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("計画: 必須の列「出典」がありません"), result.stderr

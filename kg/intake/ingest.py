@@ -207,7 +207,7 @@ class _Ingest:
                 raise UnreadableInput("file.not_template", self.lang, where=table.name)
             if table.rows:
                 for column in sheet.columns:
-                    if column.required and column.key not in letters and column.default is None:
+                    if column.key not in letters and (column.plan_row_required or (column.required and column.default is None)):
                         self.report(Problem("header.missing", sheet=table.name, params={"column": column.ja}))
             seen_plan = seen_plan or sheet is PLAN_SHEET
             if sheet is OTHER_SHEET:
@@ -258,7 +258,8 @@ class _Ingest:
             if column.required and not objects:
                 self.report(location.problem("cell.required", column=column.ja))
                 continue
-            if column.plan_row_required and record is self.main and not objects and not self._has_problem(location):
+            if (column.plan_row_required and record is self.main and not objects and column.key in record.letters
+                    and not self._has_problem(location)):
                 code = "source.missing" if column.key == "source" else "cell.required"
                 self.report(location.problem(code, column=column.ja))
                 continue

@@ -17,6 +17,7 @@ from ..rdf.terms import to_oxigraph
 from ..validation.report import ValidationIssue
 from ..validation.validate import reference_triples, validate_triples
 from .columns import Column, Sheet
+from .layout import SHEETS
 from .messages import Problem
 from .result import IngestResult, Location, RowRecord
 from .shape_words import say
@@ -70,6 +71,9 @@ def shape_problems(result: IngestResult, *, project: Project, index: ProjectInde
     classes = _expected_classes(project)
     reported = [p for p in reported if p.sheet is not None]
     taken = {(p.sheet, p.row, p.column) for p in reported}
+    # A column missing from a sheet is reported once, not at every row that lacks what it would have said.
+    headers_missing = {(p.sheet, h) for p in reported if p.code == "header.missing"
+                       for h in _headers(p.params.get("column"))}
     # A row with a cell the reader refused lacks what that cell would have said (a year refused: no baseline), so
     # a statement missing on that row is a consequence. Not on the plan's row, which also speaks for its document.
     main = (result.main.table, result.main.number) if result.main is not None else None
@@ -77,7 +81,7 @@ def shape_problems(result: IngestResult, *, project: Project, index: ProjectInde
     problems: dict[Problem, None] = {}
     for issue in report.issues:
         problem = _problem(issue, result, vocabulary=vocabulary, expected_class=classes.get(issue.source_shape))
-        if (problem.sheet, problem.row, problem.column) in taken:
+        if (problem.sheet, problem.row, problem.column) in taken or (problem.sheet, problem.header) in headers_missing:
             continue
         if issue.value in (None, "", issue.focus_node) and (problem.sheet, problem.row) in rows_taken:
             continue
@@ -137,6 +141,10 @@ def _locate(issue: ValidationIssue, result: IngestResult) -> tuple[Location | No
             and is_blank(record.cells.get(column.key)) and main.sheet.has("source")):
         record, location, column = main, main.at("source"), main.sheet.column("source")
     return location, record, column
+
+
+def _headers(ja: str | None) -> list[tuple[str, str]]:
+    return [(c.ja, c.en) for sheet in SHEETS for c in sheet.columns if c.ja == ja]
 
 
 def _column_for(sheet: Sheet, path: str) -> Column | None:
