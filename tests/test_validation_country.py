@@ -259,6 +259,17 @@ def test_a_syntax_error_is_told_in_japanese_with_its_position(tmp_path, text, li
     assert en.returncode == 2 and f"{path}:{line}:{column}: syntax error:" in en.stderr, en.stderr
 
 
+def test_a_missing_file_and_a_workbook_are_told_in_japanese(tmp_path):
+    missing = run_kg("validate", str(tmp_path / "nope.ttl"))
+    assert missing.returncode == 2 and "nope.ttl: ファイルがありません。" in missing.stderr, missing.stderr
+    workbook = tmp_path / "plan.xlsx"
+    workbook.write_bytes(b"PK")
+    result = run_kg("validate", str(workbook))
+    assert result.returncode == 2 and "RDF のファイルではありません（拡張子 .xlsx）" in result.stderr, result.stderr
+    assert "kg ingest" in result.stderr
+    assert "not an RDF file" in run_kg("validate", "--lang", "en", str(workbook)).stderr
+
+
 def test_an_undeclared_prefix_is_named(tmp_path):
     path = tmp_path / "broken.ttl"
     path.write_text("jpp:a jpp:b jpp:c .\n", encoding="utf-8")

@@ -1,4 +1,5 @@
-"""A file that is not well-formed RDF, told in the reader's language: where (file:line:column) and what is wrong.
+"""A file that cannot be read as RDF, told in the reader's language: a missing file, a file type that is not RDF,
+and a syntax error with where (file:line:column) and what is wrong.
 
 The parser (Oxigraph) explains in English. Under `--lang ja` the position and what to do are given in Japanese, with
 the commonest explanations translated; any other explanation is kept, quoted, after the Japanese sentence.
@@ -7,8 +8,11 @@ the commonest explanations translated; any other explanation is kept, quoted, af
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from pathlib import Path
 
 from ..errors import KgError, RdfSyntaxError
+from ..rdf.files import FORMATS_BY_SUFFIX
 
 # The parser's explanations a clerk meets most, as Oxigraph words them (after the position it prefixes).
 KNOWN = (
@@ -48,3 +52,25 @@ def _detail(error: RdfSyntaxError) -> str:
     text = error.message.split(": syntax error: ", 1)[-1]
     # "Parser error between line 2 column 11 and line 3 column 1: …" repeats the position given in front.
     return re.sub(r"^Parser error (at|between) line [^:]*: ", "", text)
+
+
+UNREADABLE = {
+    "missing": {"ja": ("{path}: ファイルがありません。", "ファイル名と場所を確かめてください。"),
+                "en": ("{path}: no such file", "check the file name and folder")},
+    "type": {"ja": ("{path}: RDF のファイルではありません（拡張子 {suffix}）。",
+                    "Turtle（.ttl）など {known} のファイルを指定してください。Excel のブックは kg ingest で読み込みます。"),
+             "en": ("{path}: not an RDF file (type {suffix})",
+                    "give a file of one of {known} (Turtle: .ttl); a workbook is read by kg ingest")},
+}
+
+
+def require_readable(paths: Sequence[Path], lang: str) -> None:
+    """Every file there and of an RDF type, said in the reader's language before any parser runs."""
+    language = "ja" if lang == "ja" else "en"
+    known = ", ".join(sorted(FORMATS_BY_SUFFIX))
+    for path in map(Path, paths):
+        kind = "missing" if not path.is_file() else "type" if path.suffix.lower() not in FORMATS_BY_SUFFIX else None
+        if kind is not None:
+            message, hint = UNREADABLE[kind][language]
+            suffix = path.suffix or ("なし" if language == "ja" else "none")
+            raise KgError(message.format(path=path, suffix=suffix), hint=hint.format(known=known))

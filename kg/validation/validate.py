@@ -20,6 +20,7 @@ from .report import ValidationReport, add_to_report_graph
 from .root_cause import one_per_root_cause
 from .set_engine import shape_model, validate_by_set_engine
 from .shacl import UnsupportedShapes
+from .syntax import require_readable
 from .terms import check_terms
 from .vocabulary import scheme_checked_properties, shape_count, vocabulary
 
@@ -131,6 +132,7 @@ def require_something_to_check(project: Project, *, has_data: bool, lang: str) -
 def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja", inference: str = "none",
                    engine: str = "auto") -> ValidationReport:
     """Validate new plan data files together with the ontology and the reference data they link to."""
+    require_readable(paths, lang)
     origin: dict[str, set[str]] = {}
     data: list[ox.Triple] = []
     for path in paths:
