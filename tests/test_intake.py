@@ -406,4 +406,6 @@ def test_the_shapes_said_in_the_workbooks_words_exist(project):
 
     text = "\n".join(path.read_text(encoding="utf-8") for path in project.shape_files())
     assert [name for name in WORDS if f"jpps:{name} a sh:" not in text] == []
+    keys = {c.key for sheet in SHEETS for c in sheet.columns}
+    assert [key for key, _ja, _en in WORDS.values() if key is not None and key not in keys] == []
     assert not any(RDF_TERM.search(ja) or RDF_TERM.search(en) for _key, ja, en in WORDS.values())

@@ -49,8 +49,8 @@ WORDS: dict[str, tuple[str | None, str, str]] = {
                                   "instead, never both."),
     "TargetDirectionShape": (None, "方向（増加・減少・現状維持）を書けるのは目標値だけです。現状値には数値と単位を書いてください。",
                              "Only a target may be a direction (増加/減少/現状維持): give a baseline a number and unit."),
-    "ViewpointShape": ("concept", "「共通視点」と「対応なし」の両方が書かれています。どちらか一方にしてください。",
-                       "Both 共通視点 (shared viewpoint) and 対応なし (none) are filled in: keep one."),
+    "ViewpointShape": ("shared_viewpoint", "「共通視点」と「共通視点なし」の両方が書かれています。どちらか一方にしてください。",
+                       "Both 共通視点 (shared viewpoint) and 共通視点なし (no shared viewpoint) are filled in: keep one."),
     "ThematicLinkShape": (None, "この行は重複しています：対象の視点はすでに同じ共通視点に対応付けられています。この行を消してください。",
                           "This row repeats what the viewpoint already says with its 共通視点: delete the row."),
 }

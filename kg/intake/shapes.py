@@ -78,15 +78,24 @@ def shape_problems(result: IngestResult, *, project: Project, index: ProjectInde
     # a statement missing on that row is a consequence. Not on the plan's row, which also speaks for its document.
     main = (result.main.table, result.main.number) if result.main is not None else None
     rows_taken = {(p.sheet, p.row) for p in reported} - {main}
-    problems: dict[Problem, None] = {}
+    by_cell: dict[tuple, Problem] = {}
     for issue in report.issues:
         problem = _problem(issue, result, vocabulary=vocabulary, expected_class=classes.get(issue.source_shape))
-        if (problem.sheet, problem.row, problem.column) in taken or (problem.sheet, problem.header) in headers_missing:
+        cell = (problem.sheet, problem.row, problem.column)
+        if cell in taken or (problem.sheet, problem.header) in headers_missing:
             continue
         if issue.value in (None, "", issue.focus_node) and (problem.sheet, problem.row) in rows_taken:
             continue
-        problems.setdefault(problem, None)
-    return list(problems)
+        # One message per cell: what one wrong cell breaks in several shapes has one cause. The plainest is kept
+        # (a value missing, one too many, of the wrong kind), before a rule's message about the same cell.
+        key = cell if problem.sheet is not None else (problem.code, problem.text, str(problem.params))
+        if key not in by_cell or _rank(problem) < _rank(by_cell[key]):
+            by_cell[key] = problem
+    return list(by_cell.values())
+
+
+def _rank(problem: Problem) -> int:
+    return 0 if problem.code.startswith(("shape.", "source.")) else 1
 
 
 def _problem(issue: ValidationIssue, result: IngestResult, *, vocabulary: Vocabulary,
