@@ -66,6 +66,8 @@ class GraphView:
         self.extra_anchors = extra_anchors or {}
         self.about = lru_cache(maxsize=4096)(self._about)
         self.pointing_to = lru_cache(maxsize=1024)(self._pointing_to)
+        # Every page links to the same predicates, kinds and places: where each is shown is worked out once.
+        self.page_of = lru_cache(maxsize=65536)(self._page_of)
 
     # -- statements ------------------------------------------------------------------------------------
 
@@ -149,7 +151,7 @@ class GraphView:
 
     # -- where a resource is shown -----------------------------------------------------------------------
 
-    def page_of(self, iri: str) -> str | None:
+    def _page_of(self, iri: str) -> str | None:
         """The site file (with "#anchor" for ontology and shape terms) that shows this resource, or None."""
         own = locations.own_page_path(iri)
         if own is not None:

@@ -7,6 +7,7 @@ works wherever the site is copied. Nothing here writes files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 from markupsafe import Markup
@@ -106,6 +107,7 @@ class PageBuilder:
 
     def __init__(self, view: GraphView):
         self.view = view
+        self.property_names = lru_cache(maxsize=4096)(self._property_names)   # the same few on every page
 
     # -- links --------------------------------------------------------------------------------------------
 
@@ -130,7 +132,7 @@ class PageBuilder:
         label = self.display_label(iri)
         return f"{prefix} {label}" if prefix and not label.startswith(prefix) else label
 
-    def property_names(self, predicate: str) -> tuple[str, str]:
+    def _property_names(self, predicate: str) -> tuple[str, str]:
         labels = self.view.labels(predicate)
         ja = (labels.get("ja") or [None])[0]
         en = (labels.get("en") or [None])[0]

@@ -41,6 +41,7 @@ class SiteRenderer:
         self._places: PlaceIndex | None = None
         if self.shape_triples:
             self.view.extra_anchors["shapes"] = shape_anchors(self.shape_docs())
+            self.view.page_of.cache_clear()   # the shapes' anchors were unknown while their docs were made
 
     def _context(self, page: str) -> dict:
         return {"root": locations.root_prefix(page), "canonical": self.base + page,
