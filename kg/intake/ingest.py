@@ -162,9 +162,9 @@ class _Ingest:
             if not isinstance(source, URIRef) or iri in self.ctx.row_iris or iri in self.known:
                 continue
             at = main.at("source")
-            known_sources = [k for k in self.known if k.startswith(ID + "source/")]
+            known_sources = [k for k in (*self.known, *self.ctx.row_iris) if k.startswith(ID + "source/")]
             close = difflib.get_close_matches(iri, known_sources, n=1, cutoff=0.9)
-            if close:  # a mistyped ID of a source the project has, not a new document
+            if close:  # a mistyped ID of a source the project or a row has, not a new document
                 self.report(at.problem("source.typo", text=id_text(source, plan=self.ctx.plan),
                                        suggestion=id_text(URIRef(close[0]), plan=self.ctx.plan)))
                 continue
@@ -177,6 +177,7 @@ class _Ingest:
             self.rows.setdefault(iri, at)
             self.made_from[iri] = main
             self.notes.append(at.problem("source.created", text=id_text(source, plan=self.ctx.plan)))
+            return  # the plan's row is one document; a second unknown source is reported as an unknown ID
 
     # sheets and headers
 
