@@ -93,6 +93,13 @@ def test_a_code_far_from_any_gets_the_nearest_ones(project, tmp_path):
     assert issues[0].focus_node == ID + "plan/x" and issues[0].result_path.endswith("#municipality")
 
 
+def test_a_huge_code_is_reported_short_and_fast(project, tmp_path):
+    # Suggestions compare a code with every real one: only for what could be a mistyped code.
+    issues = messages(project, f'<plan/x> jpp:localGovernmentCode "{"1" * 200_000}" .', tmp_path)
+    assert [i.constraint for i in issues] == ["KnownLocalGovernmentCode"]
+    assert len(issues[0].message) < 200 and "…" in issues[0].message
+
+
 def test_a_municipality_described_under_an_unknown_iri(project, tmp_path):
     issues = messages(project, '<municipality/132013> rdfs:label "八王子市"@ja .', tmp_path, "en")
     assert [(i.focus_node, i.result_path, i.message) for i in issues] == [(
@@ -267,7 +274,7 @@ def test_a_missing_file_and_a_workbook_are_told_in_japanese(tmp_path):
     result = run_kg("validate", str(workbook))
     assert result.returncode == 2 and "RDF のファイルではありません（拡張子 .xlsx）" in result.stderr, result.stderr
     assert "kg ingest" in result.stderr
-    assert "not an RDF file" in run_kg("validate", "--lang", "en", str(workbook)).stderr
+    assert "unknown RDF file type '.xlsx'" in run_kg("validate", "--lang", "en", str(workbook)).stderr
 
 
 def test_an_undeclared_prefix_is_named(tmp_path):

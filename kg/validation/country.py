@@ -33,6 +33,7 @@ PREFECTURE_CODE = JPP + "prefectureCode"
 KIND = JPP + "municipalityKind"
 KIND_NAMESPACE = VOCAB + "municipality-kind/"
 SOURCE = "kg:national-local-government-list"
+MAX_CODE_LENGTH = 8  # a code has 6 digits; a slip adds or drops one or two
 
 MESSAGES = {
     "unknown-code": {
@@ -178,9 +179,18 @@ def _suggest(options: list[LocalGovernment], language: str, code: str) -> str:
 # Values are written as the engines write them (a literal in N-Triples form, an IRI bare), so that the issues of
 # one value can be told apart from another's (kg.validation.root_cause).
 def _unknown_code(subject: str, code: ox.Literal, registry: Registry, language: str) -> _Finding:
-    shown = printable(code.value)
     return _Finding("unknown-code", subject, CODE, str(code),
-                    {"code": shown, "suggest": _suggest(registry.nearest_codes(code.value), language, code.value)})
+                    {"code": _shown(code.value), "suggest": _suggest(_nearest(registry, code.value), language, code.value)})
+
+
+def _nearest(registry: Registry, code: str) -> list[LocalGovernment]:
+    # Only for what could be a mistyped code: comparing a 200,000-digit value with every code costs minutes.
+    return registry.nearest_codes(code) if 0 < len(code.strip()) <= MAX_CODE_LENGTH else []
+
+
+def _shown(text: str, limit: int = 2 * MAX_CODE_LENGTH) -> str:
+    """A value as a message quotes it: escaped, and cut where it is far longer than a code (or a name)."""
+    return printable(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _unknown_prefecture(subject: str, path: str | None, code: ox.Literal | ox.NamedNode, registry: Registry,
@@ -189,9 +199,9 @@ def _unknown_prefecture(subject: str, path: str | None, code: ox.Literal | ox.Na
         text, value = code.value.removeprefix(PREFECTURE), code.value
     else:
         text, value = code.value, str(code)
-    meant = registry.prefecture(text.strip().zfill(2)) if text.strip().isdigit() else None  # "1" for "01"
+    meant = registry.prefecture(text.strip().zfill(2)) if text.strip().isdigit() and len(text) < 3 else None  # "1"
     return _Finding("unknown-prefecture", subject, path, value, {
-        "code": printable(text), "suggest": _suggest([meant], language, "") if meant is not None else ""})
+        "code": _shown(text), "suggest": _suggest([meant], language, "") if meant is not None else ""})
 
 
 def _unknown_iri(subject: str, path: str | None, iri: str, registry: Registry, language: str) -> _Finding:
@@ -199,7 +209,7 @@ def _unknown_iri(subject: str, path: str | None, iri: str, registry: Registry, l
         return _unknown_prefecture(subject, path, ox.NamedNode(iri), registry, language)
     code = iri.removeprefix(MUNICIPALITY)
     return _Finding("unknown-municipality" if path is not None else "unknown-described", subject, path, iri, {
-        "iri": printable(compact(iri)), "suggest": _suggest(registry.nearest_codes(code), language, code)})
+        "iri": _shown(compact(iri), 80), "suggest": _suggest(_nearest(registry, code), language, code)})
 
 
 def _mismatches(names: dict[str, list[ox.Literal]], kinds: dict[str, set[str]], governments: dict[str, LocalGovernment],
@@ -214,17 +224,18 @@ def _mismatches(names: dict[str, list[ox.Literal]], kinds: dict[str, set[str]], 
         right = {government.name, government.label}
         for name in given:
             if name.value.strip() not in right:
+                what = MESSAGES["prefecture-code" if government.is_prefecture else "code"][language]
                 found.append(_Finding("name-mismatch", subject, RDFS_LABEL, str(name), {
-                    "code": _code_shown(government),
-                    "what": MESSAGES["prefecture-code" if government.is_prefecture else "code"][language], "right": government.label, "given": printable(name.value)}))
+                    "code": _code_shown(government), "what": what, "right": government.label,
+                    "given": _shown(name.value, 40)}))
     for subject, given_kinds in kinds.items():
         government = governments.get(subject) or registry.by_iri(subject)
         if government is None or government.is_prefecture:
             continue
         for kind in sorted(given_kinds - {KIND_NAMESPACE + government.kind}):
             found.append(_Finding("kind-mismatch", subject, KIND, kind, {
-                "code": government.code, "right_name": government.label, "right": compact(KIND_NAMESPACE + government.kind),
-                "given": printable(compact(kind))}))
+                "code": government.code, "right_name": government.label,
+                "right": compact(KIND_NAMESPACE + government.kind), "given": _shown(compact(kind), 80)}))
     return found
 
 

@@ -4,6 +4,8 @@ SHACL report graph."""
 from __future__ import annotations
 
 import json
+import logging
+import warnings
 from dataclasses import asdict, dataclass, field
 
 import rdflib
@@ -94,8 +96,6 @@ def add_to_report_graph(graph: rdflib.Graph | None, issues: list[ValidationIssue
     shapes of the shapes file; they are named in the shapes namespace after the check (jpps:defined-term)."""
     if graph is None or not issues:
         return
-    from rdflib.util import from_n3
-
     report = graph.value(predicate=rdflib.RDF.type, object=SH.ValidationReport, any=True)
     if report is None:
         report = rdflib.BNode()
@@ -113,8 +113,25 @@ def add_to_report_graph(graph: rdflib.Graph | None, issues: list[ValidationIssue
         if issue.result_path:
             graph.add((node, SH.resultPath, rdflib.URIRef(issue.result_path)))
         if issue.value is not None:
-            value = from_n3(issue.value) if issue.value.startswith('"') else rdflib.URIRef(issue.value)
-            graph.add((node, SH.value, value))
+            graph.add((node, SH.value, _term(issue.value)))
+
+
+def _term(text: str):
+    """An issue's value (N-Triples for a literal) as an rdflib term. An ill-typed literal ("abc"^^xsd:integer, what
+    the literal checks report) makes rdflib log a traceback: it is expected here, and kept off the terminal."""
+    if not text.startswith('"'):
+        return rdflib.URIRef(text)
+    from rdflib.util import from_n3
+
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return from_n3(text)
+    finally:
+        logger.setLevel(level)
 
 
 def pick_language(messages: list[rdflib.Literal], lang: str) -> str:

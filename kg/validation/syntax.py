@@ -59,7 +59,7 @@ UNREADABLE = {
                 "en": ("{path}: no such file", "check the file name and folder")},
     "type": {"ja": ("{path}: RDF のファイルではありません（拡張子 {suffix}）。",
                     "Turtle（.ttl）など {known} のファイルを指定してください。Excel のブックは kg ingest で読み込みます。"),
-             "en": ("{path}: not an RDF file (type {suffix})",
+             "en": ("{path}: unknown RDF file type '{suffix}'",
                     "give a file of one of {known} (Turtle: .ttl); a workbook is read by kg ingest")},
 }
 
