@@ -327,7 +327,6 @@ def test_parentheses_without_a_year_are_not_a_year(plan_words):
 
 @pytest.mark.parametrize("text, default_unit, code", [
     ("増加以上", U + "person", "value.no_number"),             # a bound needs a number
-    ("増加", None, "value.no_unit"),                           # nothing says what is to rise
     ("15,000人（平成32年度）", None, "year.era_out_of_range"),   # a year that cannot be, refused as in the year column
     ("やや増加", U + "person", "value.no_number"),
 ])
@@ -353,10 +352,17 @@ def test_a_direction_target_is_stated_without_a_number(vocabulary):
     assert str(predicates[JPP + "valueLabel"]) == "増加" and str(predicates[JPP + "unit"]) == U + "person"
 
 
-def test_a_baseline_cannot_be_a_direction(vocabulary):
+@pytest.mark.parametrize("unit", [U + "person", None])  # said first, before the unit a direction would need
+def test_a_baseline_cannot_be_a_direction(vocabulary, unit):
     with pytest.raises(CellProblem) as caught:
-        _build(vocabulary, "baseline", "令和3年度", "増加")
+        _build(vocabulary, "baseline", "令和3年度", "増加", unit=unit)
     assert (caught.value.code, caught.value.column_key) == ("value.direction_not_target", "baseline_value")
+
+
+def test_a_direction_needs_the_indicators_unit(vocabulary):
+    with pytest.raises(CellProblem) as caught:
+        _build(vocabulary, "target", "令和9年度", "増加", unit=None)  # nothing says what is to rise
+    assert (caught.value.code, caught.value.column_key) == ("value.no_unit", "target_value")
 
 
 def test_the_year_beside_the_value_fills_a_blank_year_cell(vocabulary):

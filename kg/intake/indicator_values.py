@@ -168,6 +168,8 @@ def _year_of(part: ValuePart, column_year: YearReading | None, role: str, value_
     A direction (増加 …) may only be a target: a baseline is where the indicator starts, a number."""
     if part.direction is not None and role != "target":
         raise CellProblem("value.direction_not_target", column_key=f"{role}_value", text=part.label)
+    if part.unit is None:  # a direction, and the indicator has no unit to say what is to rise or fall
+        raise CellProblem("value.no_unit", column_key=f"{role}_value", text=part.label)
     if part.year is None:
         if column_year is None:
             raise CellProblem("value.year_missing", column_key=f"{role}_year", text=str(value_raw).strip(), column="")

@@ -165,7 +165,7 @@ def read_year_month(raw) -> str:
 @dataclass(frozen=True)
 class ValuePart:
     number: str | None               # xsd:decimal lexical form, e.g. "14070.0", "12.5"; None for a direction
-    unit: str                        # unit concept IRI
+    unit: str | None                 # unit concept IRI (None only for a direction of an indicator without one)
     label: str                       # the part as written ("小学校:76.5%", "延べ 759 人", "増加")
     breakdown: str | None = None     # breakdown concept IRI
     qualifiers: frozenset[str] = field(default_factory=frozenset)  # qualifier concept IRIs written in the text
@@ -241,11 +241,10 @@ def _read_one_value(body: str, part_label: str, breakdown: str | None, *, words:
     text = text.strip()
     direction = _direction(text, words)
     if direction is not None:
-        # A direction states no number; the unit is the indicator's (what is to rise or fall).
+        # A direction states no number; its unit is the indicator's (what is to rise or fall), which the caller
+        # asks for once it knows the role may be a direction at all.
         if qualifiers & BOUND_QUALIFIERS:
             raise CellProblem("value.no_number", text=part_label)
-        if default_unit is None:
-            raise CellProblem("value.no_unit", text=part_label)
         return ValuePart(number=None, unit=default_unit, label=part_label, breakdown=breakdown,
                          qualifiers=frozenset(qualifiers), direction=direction, year=year)
     if text.startswith(("約", "およそ", "概ね")):
