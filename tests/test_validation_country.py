@@ -266,6 +266,18 @@ def test_a_syntax_error_is_told_in_japanese_with_its_position(tmp_path, text, li
     assert en.returncode == 2 and f"{path}:{line}:{column}: syntax error:" in en.stderr, en.stderr
 
 
+def test_kg_build_refuses_data_naming_no_real_municipality(tmp_path):
+    # The build validates through the same path: a plan of a municipality the list lacks leaves no build.
+    small_project(tmp_path)
+    shutil.copy(COUNTRY / "class-not-defined.ttl", tmp_path / "data" / "ttl")
+    shutil.copy(COUNTRY / "plan-municipality-not-in-national-list.ttl", tmp_path / "data" / "ttl")
+    result = run_kg("build", root=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "id:municipality/132013 は全国地方公共団体コードにない市区町村を指しています。132012（東京都八王子市）ですか？" in result.stderr
+    assert "jpp:KPITypo は定義されていません。jpp:KPI ですか？" in result.stderr
+    assert not (tmp_path / "build" / "current").exists()
+
+
 def test_a_missing_file_and_a_workbook_are_told_in_japanese(tmp_path):
     missing = run_kg("validate", str(tmp_path / "nope.ttl"))
     assert missing.returncode == 2 and "nope.ttl: ファイルがありません。" in missing.stderr, missing.stderr
