@@ -8,6 +8,10 @@
 - the reference data (municipalities, sources, external plans) conforms.
 
 No network: every file is read from the repository.
+
+What no shape can check (codes, names and kinds against the national list of local governments, terms our
+vocabularies do not define) is checked by kg itself: its fixtures are in tests/shapes/country/, run by
+tests/test_validation_country.py through the validation path `kg validate` and `kg build` use.
 """
 
 from __future__ import annotations
