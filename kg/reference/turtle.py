@@ -7,6 +7,7 @@ version and the SHA-256 of its CSV, and every prefecture and municipality is der
 
 from __future__ import annotations
 
+from ..namespaces import DCTERMS, GRAPH, ID, JPP, PREFIXES, PROV, RDFS
 from .national_list import CSV_NAME, DISTRIBUTION, NationalList
 
 HEADER = """\
@@ -14,14 +15,14 @@ HEADER = """\
 # Do not edit by hand: change the pin in kg/reference/national_list.py, regenerate and review the diff.
 # 47 prefectures and 1,741 municipalities (全国地方公共団体コード). Names and readings as the list gives them; the
 # five seed municipalities' English names and any other statement of the seeds stay in data/ttl/municipalities.ttl.
-@base <https://w3id.org/jp-plan-kg/id/> .
-@prefix jpp:     <https://w3id.org/jp-plan-kg/ontology#> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix mk:      <https://w3id.org/jp-plan-kg/vocab/municipality-kind/> .
+@base <{id}> .
+@prefix jpp:     <{jpp}> .
+@prefix rdfs:    <{rdfs}> .
+@prefix prov:    <{prov}> .
+@prefix dcterms: <{dcterms}> .
+@prefix mk:      <{mk}> .
 
-<https://w3id.org/jp-plan-kg/graph/reference/local-governments>
+<{graph}reference/local-governments>
     rdfs:label "全国地方公共団体コード（都道府県・市区町村の参照データ）"@ja , "Local governments of Japan (reference data)"@en ;
     prov:wasDerivedFrom <source/local-government-codes> , <source/local-government-codes/{dist}-{version}> .
 
@@ -41,7 +42,8 @@ def literal(text: str) -> str:
 
 
 def reference_turtle(national: NationalList) -> str:
-    parts = [HEADER.format(dist=DISTRIBUTION, version=national.version, csv=CSV_NAME, sha=national.sha256)]
+    parts = [HEADER.format(dist=DISTRIBUTION, version=national.version, csv=CSV_NAME, sha=national.sha256, id=ID, jpp=JPP,
+                           rdfs=RDFS, prov=PROV, dcterms=DCTERMS, mk=PREFIXES["mk"], graph=GRAPH)]
     for row in national.rows:
         if row.kind == "prefecture":
             parts.append(
