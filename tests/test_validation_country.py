@@ -225,6 +225,19 @@ def test_no_shapes_is_an_error_never_a_pass(tmp_path):
     assert "検証シェイプが見つかりません" in result.stderr
 
 
+def test_a_national_list_that_is_no_list_is_an_error_never_a_pass(tmp_path):
+    project = small_project(tmp_path)
+    reference = tmp_path / "data" / "ttl" / "reference" / "local-governments.ttl"
+    reference.parent.mkdir()
+    reference.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n", encoding="utf-8")
+    data = tmp_path / "a.ttl"
+    data.write_text(PREFIXES + "<plan/x> jpp:municipality <municipality/132012> .", encoding="utf-8")
+    with pytest.raises(KgError, match="全国地方公共団体コードの一覧を読めません"):
+        validate_files([data], project=project)
+    with pytest.raises(KgError, match="national list of local governments cannot be read"):
+        validate_files([data], project=project, lang="en")
+
+
 def test_no_data_is_an_error_never_a_pass(tmp_path):
     empty = tmp_path / "empty.ttl"
     empty.write_text("# nothing yet\n", encoding="utf-8")

@@ -73,7 +73,15 @@ CONSTRAINTS = {"unknown-code": "KnownLocalGovernmentCode", "unknown-municipality
                "kind-mismatch": "LocalGovernmentKind"}
 
 
-def project_registry(project: Project) -> Registry:
+UNREADABLE_LIST = {
+    "ja": ("全国地方公共団体コードの一覧を読めません（{error}）。団体コードを検査できないため、検証を中止しました。",
+           "data/ttl/reference/local-governments.ttl を元に戻してください（python -m kg.reference で作り直せます）。"),
+    "en": ("the national list of local governments cannot be read ({error}): no code could be checked, so "
+           "validation stopped", "restore data/ttl/reference/local-governments.ttl (python -m kg.reference)"),
+}
+
+
+def project_registry(project: Project, *, lang: str = "ja") -> Registry:
     """The national list the project's data is checked against: the project's own reference file where it has
     one (a checkout), else the list this package carries (an installed tool validating a clerk's file). No list
     at all is an error, never a pass: without it no code could be checked."""
@@ -81,9 +89,9 @@ def project_registry(project: Project) -> Registry:
         path = registry_file(project)
         stat = path.stat()
         return _registry(str(path), stat.st_mtime_ns, stat.st_size)
-    except (OSError, ValueError, KeyError) as exc:
-        raise KgError(f"the national list of local governments cannot be read: {exc}",
-                      hint="restore data/ttl/reference/local-governments.ttl (python -m kg.reference)") from None
+    except (OSError, SyntaxError, ValueError, KeyError) as exc:
+        message, hint = UNREADABLE_LIST["ja" if lang == "ja" else "en"]
+        raise KgError(message.format(error=printable(str(exc))), hint=hint) from None
 
 
 @lru_cache(maxsize=2)

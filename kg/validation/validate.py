@@ -90,7 +90,7 @@ def validate_triples(data: Sequence[ox.Triple], *, project: Project, lang: str =
     # kept from the engines, which crash comparing them or ignore them where no shape looks.
     literal_issues, data = check_literals(data, lang=lang, origin=origin)
     # What no shape can know: the national list of local governments, and which terms our vocabularies define.
-    own_issues = literal_issues + check_country(data, project_registry(project), lang=lang, origin=origin)
+    own_issues = literal_issues + check_country(data, project_registry(project, lang=lang), lang=lang, origin=origin)
     own_issues += check_terms(data, vocabulary(project), scheme_checked=scheme_checked_properties(project),
                               lang=lang, origin=origin)
     model = shape_model(project) if engine == "auto" and inference == "none" else None
