@@ -29,7 +29,6 @@ from starlette.staticfiles import StaticFiles
 from ..build.manifest import read_manifest_file
 from ..build.store import BuildPaths
 from ..errors import KgError, QueryError
-from ..namespaces import TURTLE_PREFIXES
 from ..project import Project
 from ..query.catalogue import NamedQuery, catalogue
 from ..query.formats import RDF_FORMATS
@@ -43,7 +42,7 @@ from .query_page import render_query_page
 from .rate_limit import RateLimit, client_address
 from .request_log import RequestLog
 from .result_formats import AnswerFormat
-from .service_description import service_description
+from .service_description import description_prefixes, service_description
 from .site_pages import ResourceSite, publish_static_folder
 from .sparql_protocol import ProtocolError, choose_format, parse_request, query_timeout
 from .worker_process import QueryJob, WorkerAnswer
@@ -56,6 +55,7 @@ class ServerState:
     build: BuildPaths
     built: BuiltStore  # the store, its manifest, which graphs hold which terms (kg.query)
     triples: int
+    graphs: int       # named graphs in the store: the files' graphs and the inferred graphs
     pool: QueryPool
     site: ResourceSite
     queries: dict[str, NamedQuery]
@@ -80,6 +80,8 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_
             raise KgError(f"the build in {build.root} was made by another version of kg", hint="run `kg build --full`")
         store = ox.Store.read_only(str(build.store))
         triples = len(store)
+        # Counted in the store, not the manifest's file records: the inferred graphs are graphs of the dataset too.
+        graphs = sum(1 for _ in store.named_graphs())
         pool = QueryPool(str(build.store), limits, dump_path=str(build.dataset) if in_memory else None)
         await pool.start()
         try:
@@ -87,7 +89,7 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_
             queries = catalogue(project.queries_dir)
             built = BuiltStore(store, manifest=manifest, project=project)
             app.state.kg = ServerState(
-                limits=limits, build=build, built=built, triples=triples, pool=pool,
+                limits=limits, build=build, built=built, triples=triples, graphs=graphs, pool=pool,
                 site=ResourceSite(store, manifest=manifest, shapes=shapes, triples=triples),
                 queries={q.name: q for q in queries},
                 query_page=render_query_page(queries, limits=limits, build_id=build.root.name, on=built),
@@ -145,7 +147,7 @@ async def health(request: Request) -> Response:
         "build": state.build_id,
         "built": state.built.manifest.built,
         "triples": state.triples,
-        "graphs": len(state.built.manifest.graphs),
+        "graphs": state.graphs,
         "workers": {"running": ready, "configured": state.limits.workers, "restarted": state.pool.replaced},
         "limits": asdict(state.limits),
     }, status_code=200 if ready else 503)
@@ -171,7 +173,21 @@ async def sparql(request: Request) -> Response:
         except ValueError:
             raise ProtocolError(400, f"default-graph-uri / named-graph-uri {graph!r} is not an IRI") from None
     seconds = query_timeout(parsed.timeouts, state.limits.timeout)
-    return await _run(request, QueryJob(parsed.query, fmt.key, parsed.default_graphs, parsed.named_graphs), seconds)
+    job = QueryJob(parsed.query, fmt.key, parsed.default_graphs, parsed.named_graphs, base_iri=base_iri(request))
+    return await _run(request, job, seconds)
+
+
+def base_iri(request: Request) -> str:
+    """The base IRI of every query (SPARQL 1.1 Query 4.1.1.1, RFC 3986 5.1.3: the URI used to retrieve the
+    query): the endpoint's own URL as the client addressed it, without its query string. `<s>` in a query sent
+    to http://host:8000/sparql is <http://host:8000/s>; a query's BASE overrides it."""
+    endpoint = str(request.url_for("sparql"))
+    try:
+        ox.NamedNode(endpoint)
+    except ValueError:
+        raise ProtocolError(400, f"the request's Host header makes {endpoint!r}, not an IRI to resolve the "
+                                 "query's relative IRIs against") from None
+    return endpoint
 
 
 def checked_form(text: str) -> str:
@@ -242,7 +258,7 @@ def _service_description(request: Request, formats: tuple[str, ...]) -> Response
     endpoint = str(request.url.replace(query=""))
     triples = service_description(endpoint, state.built.manifest, timeout=state.limits.timeout,
                                   max_rows=state.limits.max_rows)
-    body = ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=TURTLE_PREFIXES if fmt.key == "ttl" else None)
+    body = ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=description_prefixes(triples) if fmt.key == "ttl" else None)
     return Response(body, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
@@ -278,7 +294,7 @@ async def api_query(request: Request) -> Response:
         return Response(cached.body, media_type=cached.media_type, headers={**cached.headers, "Kg-Cache": "hit"})
     text = named_api.bound_text(query, params, state.built)
     seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)
-    response = await _run(request, QueryJob(text, fmt.key), seconds)
+    response = await _run(request, QueryJob(text, fmt.key, base_iri=base_iri(request)), seconds)
     if state.limits.cache_bytes and response.status_code == 200:
         headers = {k: v for k, v in response.headers.items() if k.lower() in {"vary", "kg-limit"}}
         state.answers.put(key, CachedAnswer(bytes(response.body), response.media_type or "", headers))

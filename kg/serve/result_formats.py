@@ -41,9 +41,29 @@ GRAPH_FORMATS = (
 )
 
 
+ALL_FORMATS = SOLUTION_FORMATS + GRAPH_FORMATS
+# SPARQL 1.1 Results CSV and TSV define no form for a boolean: an ASK answer in them would be a bare "true" that
+# no CSV/TSV results reader accepts. ASK is answered in the formats that define one (JSON, XML).
+BOOLEAN_FORMATS = tuple(f for f in SOLUTION_FORMATS if f.key in ("json", "xml"))
+
+
 def formats_for(form: str) -> tuple[AnswerFormat, ...]:
-    return GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_FORMATS
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return GRAPH_FORMATS
+    return BOOLEAN_FORMATS if form == "ASK" else SOLUTION_FORMATS
+
+
+def refusal_for(form: str, fmt: AnswerFormat, asked: str) -> str:
+    """Why `asked`, a name or media type of a format the endpoint writes (`fmt`), is not one for answers of this
+    form (a sentence without its full stop)."""
+    answer = {"SELECT": "a SELECT answer is a table of results", "ASK": "an ASK answer is true or false"}.get(
+        form, f"a {form} answer is an RDF graph")
+    if fmt in GRAPH_FORMATS:
+        return f"{answer}, and {asked} is a format for RDF graphs (CONSTRUCT, DESCRIBE)"
+    if form == "ASK":
+        return f"{answer}, and {asked} (SPARQL 1.1 Query Results {fmt.key.upper()}) defines no way to write one"
+    return f"{answer}, and {asked} is a format for SELECT and ASK results"
 
 
 def format_by_key(key: str) -> AnswerFormat:
-    return next(f for f in SOLUTION_FORMATS + GRAPH_FORMATS if f.key == key)
+    return next(f for f in ALL_FORMATS if f.key == key)

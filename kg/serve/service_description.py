@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
-from ..namespaces import DCTERMS, SD, VOID, XSD
+from ..namespaces import DCTERMS, FORMATS, SD, VOID, XSD
 from ..namespaces import RDF_TYPE as RDF_TYPE_IRI
 from ..project import INFERRED_GRAPH
 from .result_formats import GRAPH_FORMATS, SOLUTION_FORMATS
+
+# The prefixes the Turtle form uses: only the vocabularies the description is written in. Graph names and the
+# endpoint are written in full: Oxigraph's writer escapes a "/" in a local name ("graph:ontology\/vocab"), valid
+# Turtle that reads badly and that some readers mishandle (kg.namespaces.PATH_PREFIXES).
+_VOCABULARIES = {"sd": SD, "void": VOID, "dcterms": DCTERMS, "formats": FORMATS, "xsd": XSD}
 
 RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 VOID_TRIPLES = ox.NamedNode(VOID + "triples")
@@ -56,3 +63,15 @@ def service_description(endpoint: str, manifest: BuildManifest, *, timeout: floa
             ox.Triple(description, VOID_TRIPLES, ox.Literal(str(count), datatype=XSD_INTEGER)),
         ]
     return triples
+
+
+_PLAIN_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def description_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The prefixes for the Turtle form of `triples`: those of the description's vocabularies under which every
+    IRI of the triples has a plain local name (no "/", ".", "#"… that the writer would escape with a backslash).
+    A graph named under one of them (a project may name graphs anything) is then written in full."""
+    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
+    return {prefix: namespace for prefix, namespace in _VOCABULARIES.items()
+            if all(_PLAIN_LOCAL_NAME.fullmatch(iri[len(namespace):]) for iri in iris if iri.startswith(namespace))}

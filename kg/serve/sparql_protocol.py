@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from .result_formats import AnswerFormat, formats_for
+from .result_formats import ALL_FORMATS, AnswerFormat, formats_for, refusal_for
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -34,16 +34,19 @@ class SparqlRequest:
 
 
 UPDATE_REFUSED = ("this endpoint is read-only: SPARQL Update is not accepted here",)
+# The charsets a body may declare: UTF-8, and US-ASCII, a subset of it. application/sparql-query is UTF-8 by its
+# registration (SPARQL 1.1 Query, appendix C); a form body is percent-encoded UTF-8 here too.
+UTF8_NAMES = ("utf-8", "utf8", "us-ascii", "ascii")
 
 
 def parse_request(method: str, content_type: str | None, query_string: str, body: bytes) -> SparqlRequest:
-    url_params = parse_qsl(query_string, keep_blank_values=True)
-    params = list(url_params)
+    params = _params(query_string, "the query string (URL)")
     media = (content_type or "").split(";")[0].strip().lower()
     direct_query = None
     if method == "POST":
+        _check_charset(content_type)
         if media == FORM_TYPE:
-            params += parse_qsl(_text(body), keep_blank_values=True)
+            params += _params(_text(body), "the form body")
         elif media == QUERY_TYPE:
             direct_query = _text(body)
         elif media == UPDATE_TYPE:
@@ -91,22 +94,56 @@ def _text(body: bytes) -> str:
         raise ProtocolError(400, "the request body is not UTF-8") from None
 
 
+def _params(text: str, where: str) -> list[tuple[str, str]]:
+    # Strict: a percent-escape that is not UTF-8 is refused, never turned into U+FFFD and run as another query.
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, f"{where} has percent-escapes that are not UTF-8: encode the query as UTF-8") from None
+
+
+def _check_charset(content_type: str | None) -> None:
+    """A body in another charset is refused (415) rather than read as UTF-8, which would change its characters."""
+    for piece in (content_type or "").split(";")[1:]:
+        name, _, value = piece.partition("=")
+        if name.strip().lower() != "charset":
+            continue
+        charset = value.strip().strip('"').lower()
+        if charset not in UTF8_NAMES:
+            raise ProtocolError(415, f"charset={charset} is not accepted here: send the request body in UTF-8 "
+                                     "(Content-Type: …; charset=utf-8, or no charset)")
+
+
 def choose_format(form: str, *, format_params: tuple[str, ...] = (), accept: str | None = None) -> AnswerFormat:
-    """The answer format: a recognised `format` parameter wins, else content negotiation on Accept."""
+    """The answer format: a recognised `format` parameter wins, else content negotiation on Accept.
+
+    One rule whichever way it is asked: a format this endpoint writes but not for this query form (Turtle for
+    SELECT, CSV for CONSTRUCT, CSV or TSV for ASK) is 406 Not Acceptable; only a `format` value that names no
+    format at all is a malformed request (400)."""
     offered = formats_for(form)
     for value in format_params:
         wanted = value.strip().lower()
         for fmt in offered:
             if wanted in fmt.names or wanted.split(";")[0].strip() in fmt.accepts:
                 return fmt
-    if format_params and not any(v.strip() == "" for v in format_params):
+    asked = [v for v in format_params if v.strip()]
+    if asked and len(asked) == len(format_params):
+        wanted = asked[0].strip().lower()
+        known = [f for f in ALL_FORMATS if wanted in f.names or wanted.split(";")[0].strip() in f.accepts]
         names = ", ".join(f.names[0] for f in offered)
-        raise ProtocolError(400, f"format={format_params[0]!r} is not offered for {form} answers; use one of: {names}")
+        if not known:
+            raise ProtocolError(400, f"format={asked[0]!r} names no format of this endpoint; "
+                                     f"for {form} answers use one of: {names}")
+        raise ProtocolError(406, f"format={asked[0]!r}: {refusal_for(form, known[0], asked[0].strip())}; "
+                                 f"use one of: {names}")
     chosen = negotiate(accept, [(fmt.accepts, fmt) for fmt in offered])
     if chosen is None:
         types = ", ".join(f.accepts[0] for f in offered)
-        raise ProtocolError(406, f"none of the types in Accept ({accept}) is offered for {form} answers; "
-                                 f"offered: {types}")
+        wanted = [media for media, quality in parse_accept(accept or "") if quality > 0]
+        known = [(m, f) for m in wanted for f in ALL_FORMATS if m in f.accepts]
+        why = f": {refusal_for(form, known[0][1], known[0][0])}" if known else ""
+        raise ProtocolError(406, f"none of the types in Accept ({accept}) is offered for {form} answers{why}. "
+                                 f"Offered: {types}")
     return chosen
 
 

@@ -22,8 +22,11 @@ from .result_formats import format_by_key
 class QueryJob:
     text: str                       # checked already: a read-only query without SERVICE
     format_key: str                 # a key of kg.serve.result_formats (and of kg.query.formats' writers)
-    default_graphs: tuple[str, ...] = ()   # default-graph-uri: empty means the union of all graphs
-    named_graphs: tuple[str, ...] = ()     # named-graph-uri: empty means all graphs of the store
+    # The protocol's dataset (default-graph-uri, named-graph-uri). Both empty: the query's own FROM / FROM NAMED,
+    # and without those the union of all graphs as the default graph and every graph as a named graph.
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None     # what relative IRIs in the query resolve against (the endpoint's URL)
 
 
 @dataclass(frozen=True)
@@ -63,21 +66,20 @@ def worker_main(connection, store_path: str, max_rows: int, max_bytes: int, dump
 
 def run_job(store: ox.Store, job: QueryJob, *, max_rows: int, max_bytes: int) -> WorkerAnswer:
     fmt = format_by_key(job.format_key)
-    options = {}
-    if job.default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    elif not uses_from(job.text):
-        # The default graph is the union of all named graphs, as for `kg query` and on Virtuoso. Not when the
-        # query names its own dataset (FROM / FROM NAMED): Oxigraph would then ignore it.
-        options["use_default_graph_as_union"] = True
-    if job.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     out = CappedBuffer(max_bytes)
     try:
-        answer = store.query(job.text, **options)
-        write_answer(answer, fmt.key, out, max_rows=max_rows)
+        answer = store.query(job.text, base_iri=job.base_iri, **dataset_options(job))
     except SyntaxError as exc:
         return plain(400, f"SPARQL syntax error: {exc}")
+    except RuntimeError as exc:
+        # Raised while the query is planned, before any data is read: something the query asks for that the
+        # engine does not have, such as an extension function it does not know. The client's to change.
+        return plain(400, f"the query cannot be evaluated here: {exc}. This endpoint implements the functions of "
+                          "SPARQL 1.1 Query and no extension functions.")
+    except Exception as exc:
+        return plain(500, f"the query could not be started: {exc}")
+    try:
+        write_answer(answer, fmt.key, out, max_rows=max_rows)
     except AnswerTooLarge as exc:
         return _too_large(exc.limit, str(exc))
     except Exception as exc:
@@ -85,6 +87,23 @@ def run_job(store: ox.Store, job: QueryJob, *, max_rows: int, max_bytes: int) ->
             return _too_large("bytes", f"the answer is larger than {max_bytes:,} bytes")
         return plain(500, f"the query failed while running: {exc}")
     return WorkerAnswer(status=200, media_type=fmt.media_type, body=out.getvalue())
+
+
+def dataset_options(job: QueryJob) -> dict:
+    """Oxigraph's options for the query's RDF dataset (SPARQL 1.1 Protocol 2.1.4, Query 13.2).
+
+    A dataset given with the request replaces the query's FROM and FROM NAMED entirely: its default graph is the
+    merge of the default-graph-uri graphs (none given: empty) and its named graphs the named-graph-uri graphs (none
+    given: none). Otherwise a query with FROM or FROM NAMED gets the dataset it describes, which Oxigraph builds
+    itself: FROM alone leaves no named graph, FROM NAMED alone an empty default graph. Otherwise the default graph
+    is the union of all graphs (as for `kg query` and on Virtuoso) and every graph is a named graph."""
+    if job.default_graphs or job.named_graphs:
+        # Both passed, even empty: Oxigraph replaces only the parts it is given and keeps the query's other part.
+        return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs],
+                "named_graphs": [ox.NamedNode(g) for g in job.named_graphs]}
+    if uses_from(job.text):
+        return {}  # union-as-default would override the query's FROM
+    return {"use_default_graph_as_union": True}
 
 
 def _too_large(limit: str, message: str) -> WorkerAnswer:
