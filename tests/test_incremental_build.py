@@ -22,7 +22,7 @@ from kg.project import Project
 
 from conftest import ROOT
 
-CODE = "012017"
+CODE = "011002"  # 札幌市: the generated nation starts with the first municipality of the national list
 
 
 @pytest.fixture(scope="module")
