@@ -157,7 +157,7 @@ def test_an_ingest_that_cannot_finish_writing_changes_nothing(workbook, tmp_path
     result = subprocess.run(KG + ["ingest", str(workbook), "--out", str(out)], capture_output=True, text=True,
                             env=ENV, preexec_fn=small_file_limit, timeout=120)
     assert result.returncode == 2, result.stderr[-2000:]
-    assert "cannot write" in result.stderr and "no data file was changed" in result.stderr
+    assert "書き込めません" in result.stderr and "データファイルは変更していません" in result.stderr, result.stderr
     no_traceback(result.stderr)
     assert out.read_text(encoding="utf-8") == OLD_TEXT and classification.read_text(encoding="utf-8") == OLD_TEXT
     assert sorted(p.name for p in out.parent.rglob("*") if p.is_file()) == [out.name, classification.name]

@@ -176,7 +176,7 @@ def test_invalid_iris_language_tags_and_encodings_are_syntax_errors(tmp_path):
         data = (text.encode("utf-8") if text is not None
                 else b'<http://example.org/a> <http://example.org/p> "x\xff\xfey" .')
         paths[-1].write_bytes(data + b"\n")
-    for name, result in zip(BAD_TERMS, validate_all(paths), strict=True):
+    for name, result in zip(BAD_TERMS, validate_all(paths, "--lang", "en"), strict=True):
         assert result.returncode == 2, (name, result.stderr)
         assert re.search(rf"{name}\.nt:1:\d+: syntax error", result.stderr), (name, result.stderr)
         no_traceback(result.stderr)
@@ -225,7 +225,7 @@ def test_compressed_files_are_refused_not_inflated(tmp_path):
     named_gz.write_bytes(bomb)
     disguised = tmp_path / "bomb.ttl"  # gzip bytes behind a Turtle name: read as (bad) Turtle, never inflated
     disguised.write_bytes(bomb)
-    gz, ttl = validate_all([named_gz, disguised])
+    gz, ttl = validate_all([named_gz, disguised], "--lang", "en")
     assert gz.returncode == 2 and "unknown RDF file type '.gz'" in gz.stderr
     assert ttl.returncode == 2 and re.search(r"bomb\.ttl:1:\d+: syntax error", ttl.stderr)
     no_traceback(gz.stderr, ttl.stderr)

@@ -10,15 +10,13 @@ from rdflib import RDF, Graph, Literal, URIRef
 
 from kg.intake.context import Context
 from kg.intake.ids import id_text, resolve_id
-from kg.intake.indicator_values import IndicatorFacts, build_values, value_words
+from kg.intake.indicator_values import IndicatorFacts, build_values
 from kg.intake.messages import MESSAGES, message
 from kg.intake.values import (
     CellProblem,
-    check_digit,
     read_boolean,
     read_fiscal_year,
     read_integer,
-    read_local_government_code,
     read_page,
     read_value,
     read_year,
@@ -28,6 +26,7 @@ from kg.intake.vocabulary import load_vocabulary
 from kg.namespaces import ID, JPP
 from kg.project import default_project
 from kg.query.local import run_local
+from kg.reference import check_digit
 
 from conftest import ROOT
 
@@ -190,22 +189,6 @@ def test_check_digit(five, check):
     assert check_digit(five) == check
 
 
-@pytest.mark.parametrize("raw, code", [("132055", "132055"), ("022012", "022012"), (22012, "022012"), ("13205", "132055"),
-                                       ("１３２０５５", "132055"), ("13205-5", "132055"), (" 142123 ", "142123")])
-def test_local_government_codes(raw, code):
-    assert read_local_government_code(raw) == code
-
-
-@pytest.mark.parametrize("raw, code", [("132056", "code.check_digit"), ("1320", "code.form"), ("13205X", "code.form"),
-                                       ("青梅市", "code.form")])
-def test_wrong_codes(raw, code):
-    with pytest.raises(CellProblem) as caught:
-        read_local_government_code(raw)
-    assert caught.value.code == code
-    if code == "code.check_digit":
-        assert caught.value.params["expected"] == "132055"
-
-
 @pytest.mark.parametrize("raw, number", [("42", 42), (42, 42), (42.0, 42), ("１２", 12), ("1,200", 1200)])
 def test_integers(raw, number):
     assert read_integer(raw) == number
@@ -280,7 +263,7 @@ def vocabulary():
 
 @pytest.fixture(scope="module")
 def plan_words(vocabulary):
-    return value_words(vocabulary)
+    return vocabulary.value_words()
 
 
 @pytest.mark.parametrize("text, number, unit, qualifiers", [

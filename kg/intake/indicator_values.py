@@ -11,7 +11,7 @@ year cell is blank (and must agree with it when it is not). The value's wording 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -22,7 +22,6 @@ from .layout import VALUE_ROLES
 from .values import (
     CellProblem,
     ValuePart,
-    ValueWords,
     YearReading,
     is_blank,
     is_none_mark,
@@ -33,7 +32,6 @@ from .values import (
 )
 
 LATEST_AVAILABLE = PREFIXES["q"] + "latest-available"
-DIRECTION_SCHEME = "target-direction"  # ontology/vocab/target-directions.ttl
 
 
 @dataclass(frozen=True)
@@ -81,16 +79,6 @@ def generated_label(kpi_label: str | None, role: str, breakdown_label: str | Non
     return f"{kpi_label or ''} {role_ja}{part}（{year_label}）".strip()
 
 
-def value_words(vocabulary) -> ValueWords:
-    """The words values are read with, the target directions among them (増加, 減少, 現状維持 and their alt labels)."""
-    words = vocabulary.value_words()
-    if words.directions or DIRECTION_SCHEME not in vocabulary.schemes:
-        return words
-    directions = {word: term.iri for term in vocabulary.scheme(DIRECTION_SCHEME).terms
-                  for word in (term.label_ja, *term.alt_labels) if word}
-    return replace(words, directions=directions)
-
-
 def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context) -> list[BuiltValue]:
     """The value resources of one role (baseline or target) from the row's cells; raises CellProblem with
     .column_key naming the cell to fix."""
@@ -107,7 +95,7 @@ def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context
         except CellProblem as problem:
             raise problem.located(f"{role}_year") from None
     try:
-        parts = read_value(value_raw, words=value_words(ctx.vocabulary), default_unit=indicator.unit)
+        parts = read_value(value_raw, words=ctx.vocabulary.value_words(), default_unit=indicator.unit)
     except CellProblem as problem:
         raise problem.located(f"{role}_value") from None
     years = [_year_of(part, column_year, role, value_raw) for part in parts]

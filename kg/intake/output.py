@@ -20,7 +20,7 @@ from .result import IngestResult
 # The prefixes declared at the top of a written file, in this order (their IRIs: kg.namespaces). Not id: the @base
 # is id/, and IRIs under it are written relative to it.
 DECLARED_PREFIXES = ("jpp", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "schema", "u", "q", "bd", "vp", "pd", "nd",
-                     "ps", "cm", "rc", "sdg")
+                     "ps", "cm", "rc", "td", "mk", "sdg")
 
 
 def turtle(graph: Graph, *, header: str) -> str:

@@ -326,35 +326,7 @@ def decimal_lexical(number: Decimal) -> str:
     return text
 
 
-# --- codes and plain numbers --------------------------------------------------------------------------
-
-CHECK_DIGIT_WEIGHTS = (6, 5, 4, 3, 2)
-
-
-def check_digit(five_digits: str) -> int:
-    """全国地方公共団体コード: weights 6,5,4,3,2; r = sum mod 11; check = (11 - r) mod 10."""
-    remainder = sum(int(d) * w for d, w in zip(five_digits, CHECK_DIGIT_WEIGHTS, strict=True)) % 11
-    return (11 - remainder) % 10
-
-
-def read_local_government_code(raw) -> str:
-    """A 6-digit code with a correct check digit; a 5-digit code gets its check digit added.
-
-    A number cell (Excel drops leading zeros: 022012 becomes 22012) is read as a 6-digit code.
-    """
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        text = f"{int(raw):06d}"
-    else:
-        text = re.sub(r"[\s\-‐ー－]", "", nfkc(cell_text(raw)))
-    if not text.isdigit() or len(text) not in (5, 6):
-        raise CellProblem("code.form", text=cell_text(raw))
-    if len(text) == 5:
-        return text + str(check_digit(text))
-    expected = check_digit(text[:5])
-    if int(text[5]) != expected:
-        raise CellProblem("code.check_digit", text=text, expected=text[:5] + str(expected))
-    return text
-
+# --- plain numbers --------------------------------------------------------------------------
 
 def read_integer(raw, *, minimum: int | None = None) -> int:
     if isinstance(raw, bool):

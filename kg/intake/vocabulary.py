@@ -102,7 +102,10 @@ class Vocabulary:
         gross = self.schemes["qualifier"].find("延べ")
         if gross is not None:
             qualifiers.setdefault("延", gross.iri)
-        return ValueWords(units=units, breakdowns=breakdowns, qualifiers=qualifiers)
+        # A target may be a direction without a number (増加, 減少, 現状維持, and their alt labels).
+        directions = {word: term.iri for term in self.schemes["target-direction"].terms
+                      for word in (term.label_ja, *term.alt_labels) if word} if "target-direction" in self.schemes else {}
+        return ValueWords(units=units, breakdowns=breakdowns, qualifiers=qualifiers, directions=directions)
 
 
 def load_vocabulary(project: Project) -> Vocabulary:
