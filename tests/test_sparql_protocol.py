@@ -238,13 +238,19 @@ def test_percent_escapes_that_are_not_utf8_are_refused(client, server):
 
 # -- a body larger than the limit --------------------------------------------------------------------------------
 
-def _huge_post(port: int, *, close: bool) -> bytes:
-    """A raw client that sends a 20 MiB query body whole before it reads (as urllib does), then reads to the end."""
+def _huge_post(port: int, *, close: bool, chunked: bool = False) -> bytes:
+    """A raw client that sends a 20 MiB query body whole before it reads (as urllib does), then reads to the end.
+    Chunked, the body has no declared length: the server finds it too large only once it has read past the limit."""
+    piece = b"#" * (64 * 1024)
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         head = ("POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-                f"Content-Length: {20 * MiB}\r\n" + ("Connection: close\r\n" if close else "") + "\r\n")
+                + ("Transfer-Encoding: chunked\r\n" if chunked else f"Content-Length: {20 * MiB}\r\n")
+                + ("Connection: close\r\n" if close else "") + "\r\n")
         sock.sendall(head.encode("ascii"))
-        sock.sendall(b"#" * (20 * MiB))  # raises ConnectionResetError if the server resets the connection
+        for _ in range(20 * MiB // len(piece)):  # raises ConnectionResetError if the server resets the connection
+            sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+        if chunked:
+            sock.sendall(b"0\r\n\r\n")
         if not close:
             sock.shutdown(socket.SHUT_WR)
         received = b""
@@ -253,9 +259,10 @@ def _huge_post(port: int, *, close: bool) -> bytes:
         return received
 
 
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 @pytest.mark.parametrize("close", [True, False], ids=["connection-close", "keep-alive"])
-def test_a_20_mib_body_is_answered_413_to_a_client_still_sending(server, close):
-    received = _huge_post(urlsplit(server.url).port, close=close)
+def test_a_20_mib_body_is_answered_413_to_a_client_still_sending(server, close, chunked):
+    received = _huge_post(urlsplit(server.url).port, close=close, chunked=chunked)
     head, _, body = received.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413 ")
     assert b"content-type: text/plain" in head.lower()
