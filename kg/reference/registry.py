@@ -90,19 +90,22 @@ class Registry:
         return list(self._by_name.get(name.strip(), ()))
 
     def nearest_codes(self, code: str, n: int = 3) -> list[LocalGovernment]:
-        """Real codes a mistyped one was probably meant to be: same five digits first, then fewest differing digits."""
+        """Real codes a mistyped one was probably meant to be: the same five digits first (a wrong check digit), then
+        the same prefecture, then fewest differing or swapped digits. Anything but 5 or 6 digits has no neighbours."""
         code = code.strip()
-        if len(code) == 5 and code.isdigit():
-            code = code + "?"
+        if not (code.isascii() and code.isdigit() and len(code) in (5, 6)):
+            return []
+        code = code.ljust(6, "?")
+        swaps = {code[:i] + code[i + 1] + code[i] + code[i + 2:] for i in range(5)}
 
         def distance(g: LocalGovernment) -> tuple:
-            same_five = g.code[:5] == code[:5]
-            differing = sum(a != b for a, b in zip(g.code, code.ljust(6), strict=False))
-            transposed = any(code[:i] + code[i + 1] + code[i] + code[i + 2:] == g.code for i in range(len(code) - 1))
-            return (not same_five, 1 if transposed else differing, g.code)
+            differing = 1 if g.code in swaps else sum(a != b for a, b in zip(g.code, code, strict=True))
+            return (g.code[:5] != code[:5], g.code[:2] != code[:2], differing, g.code)
 
-        candidates = sorted((g for g in self._all if distance(g)[1] <= 2 or g.code[:5] == code[:5]), key=distance)
-        return [g for g in candidates if g.code != code][:n]
+        # A prefecture's code (NN000x) is suggested only for a code that looks like one.
+        wanted = self._all if code[2:5] == "000" else self.municipalities()
+        candidates = sorted((g for g in wanted if g.code != code and distance(g)[2] <= 2), key=distance)
+        return candidates[:n]
 
     def nearest_names(self, text: str, n: int = 3) -> list[LocalGovernment]:
         """Names (or readings) close to a mistyped one, closest first."""
