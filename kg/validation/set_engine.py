@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDFS
 
+from ..namespaces import RDFS_LABEL
 from ..project import Project
 from ..rdf.files import parse_rdf_file
 from .report import ValidationIssue, pick_language
@@ -32,15 +32,17 @@ def _shape_model(key):
 
 
 def validate_by_set_engine(data, model, *, lang, origin):
-    store = ox.Store()
-    store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object) for t in data])
-    results = validate_store(store, model)
+    results = validate_store(data, model)
+    # kg's verdict: only violations block a submission (as kg.validation.per_file judges too); warnings and
+    # infos are listed but pass. The report graph keeps SHACL's own sh:conforms (any result at all means it
+    # does not conform), which is what a SHACL consumer of `--format turtle` reads.
     conforms = not any(r.severity == "Violation" for r in results)
+    labels = _labels(data, {r.focus for r in results} | {r.path.term for r in results if r.path is not None and r.path.term})
     issues = [ValidationIssue(
         focus_node=r.focus.value if not isinstance(r.focus, ox.Literal) else str(r.focus),
-        focus_label=_store_label(store, r.focus, lang),
+        focus_label=_pick(labels, r.focus, lang),
         result_path=r.path.text() if r.path is not None else None,
-        result_path_label=_store_label(store, r.path.term, lang) if r.path is not None and r.path.term else None,
+        result_path_label=_pick(labels, r.path.term, lang) if r.path is not None and r.path.term else None,
         value=None if r.value is None else (str(r.value) if isinstance(r.value, ox.Literal) else r.value.value),
         source_shape=r.shape.node.value,
         constraint=r.component,
@@ -48,13 +50,18 @@ def validate_by_set_engine(data, model, *, lang, origin):
         message=pick_language([rdflib.Literal(m.value, lang=m.language or None) for m in r.messages], lang),
         files=origin.get(r.focus.value if not isinstance(r.focus, ox.Literal) else str(r.focus), ()),
     ) for r in results]
-    return conforms, issues, report_graph(results, model, conforms=conforms)
+    return conforms, issues, report_graph(results, model, data=data)
 
 
-def _store_label(store: ox.Store, node, lang: str) -> str | None:
-    if isinstance(node, ox.Literal):
-        return None
-    labels = [rdflib.Literal(q.object.value, lang=q.object.language or None)
-              for q in store.quads_for_pattern(node, ox.NamedNode(str(RDFS.label)), None, ox.DefaultGraph())
-              if isinstance(q.object, ox.Literal)]
-    return pick_language(labels, lang) if labels else None
+def _labels(data, nodes: set) -> dict:
+    """The rdfs:label literals of the nodes results name."""
+    out: dict = {}
+    for t in data:
+        if t.predicate.value == RDFS_LABEL and t.subject in nodes and isinstance(t.object, ox.Literal):
+            out.setdefault(t.subject, []).append(rdflib.Literal(t.object.value, lang=t.object.language or None))
+    return out
+
+
+def _pick(labels: dict, node, lang: str) -> str | None:
+    found = labels.get(node)
+    return pick_language(found, lang) if found else None

@@ -1,8 +1,8 @@
-"""A set-based SHACL engine on an Oxigraph store.
+"""A set-based SHACL engine.
 
 pySHACL walks the data one focus node at a time through rdflib: at national scale (1,741 municipalities,
 3,482 plans) that took 871 s. This engine evaluates each constraint once for all focus nodes of a shape: value
-nodes come from one scan of the store per path, class membership from one query per class, nested shapes
+nodes come from indexes of the data as written (kg.validation.shacl.data), class membership from one walk per class, nested shapes
 (sh:node, sh:or, sh:qualifiedValueShape ...) are evaluated once on the set of distinct value nodes (a handful of
 SKOS concepts, for most), and each SHACL-SPARQL constraint runs once with $this left free and its rows are
 filtered to the focus nodes.
@@ -17,23 +17,20 @@ would change): it then returns exactly the rows it returns with $this pre-bound.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from ...namespaces import XSD
+from ...namespaces import RDF
+from .data import DataGraph
+from .datatypes import compare, well_formed
+from .links import predicates_read
 from .shapes import SH, Path, Shape, ShapesModel, SparqlConstraint, UnsupportedShapes
+from .sparql import parse_select
 
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_LANG_STRING = RDF + "langString"
 DEFAULT_GRAPH = ox.DefaultGraph()
-_DECIMALS = {XSD + t for t in (
-    "decimal", "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
-    "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-_FLOATS = {XSD + "double", XSD + "float"}
-# Ordered by their lexical form when both sides have the same datatype (fixed-width years, no time zones mixed).
-_LEXICALLY_ORDERED = {XSD + t for t in ("string", "date", "dateTime", "gYear", "gYearMonth", "time")}
 _NODE_KINDS = {
     "IRI": (ox.NamedNode,), "BlankNode": (ox.BlankNode,), "Literal": (ox.Literal,),
     "BlankNodeOrIRI": (ox.BlankNode, ox.NamedNode), "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
@@ -53,56 +50,35 @@ class Result:
     messages: tuple[ox.Literal, ...]
 
 
-def validate_store(store: ox.Store, model: ShapesModel) -> list[Result]:
-    """Every validation result for the data in the store's default graph."""
-    engine = _Engine(store)
+def validate_store(data: Iterable[ox.Triple] | ox.Store, model: ShapesModel) -> list[Result]:
+    """Every validation result for the data: triples as written (a Store's default graph is read as it holds
+    them, which rewrites some literals: kg.validation.shacl.data)."""
+    if isinstance(data, ox.Store):
+        data = [ox.Triple(q.subject, q.predicate, q.object) for q in data.quads_for_pattern(None, None, None, DEFAULT_GRAPH)]
+    engine = _Engine(DataGraph(data))
     results: list[Result] = []
     for shape in model.shapes:
         focus = engine.targets(shape)
         if focus:
-            results += engine.evaluate(shape, focus)
+            results += [r for _origin, r in engine.evaluate(shape, focus)]
     return results
 
 
+def conforms(results: list[Result]) -> bool:
+    """SHACL 3.6.1: the report conforms when there is no result at all, whatever the severities. (`kg validate`
+    lets warnings through: kg.validation.set_engine decides that, not the engine.)"""
+    return not results
+
+
 class _Engine:
-    def __init__(self, store: ox.Store):
-        self.store = store
-        self._pairs: dict[str, dict] = {}
-        self._instances: dict[ox.NamedNode, set] = {}
-
-    # -- reading the data -------------------------------------------------------------------------------------
-
-    def _subjects_objects(self, predicate: ox.NamedNode):
-        for quad in self.store.quads_for_pattern(None, predicate, None, DEFAULT_GRAPH):
-            yield quad.subject, quad.object
-
-    def pairs(self, path: Path) -> dict:
-        """focus node -> its value nodes (an insertion-ordered dict used as a set), for every node in the store."""
-        key = path.sparql()
-        if key not in self._pairs:
-            out: dict = {}
-            if path.kind == "predicate":
-                for s, o in self._subjects_objects(path.term):
-                    out.setdefault(s, {})[o] = None
-            elif path.kind == "inverse" and path.parts[0].kind == "predicate":
-                for s, o in self._subjects_objects(path.parts[0].term):
-                    out.setdefault(o, {})[s] = None
-            else:
-                for row in self.store.query(f"SELECT ?f ?v WHERE {{ ?f {key} ?v }}"):
-                    out.setdefault(row["f"], {})[row["v"]] = None
-            self._pairs[key] = out
-        return self._pairs[key]
+    def __init__(self, data: DataGraph):
+        self.data = data
 
     def objects(self, node, predicate: ox.NamedNode) -> list:
-        return list(self.pairs(Path("predicate", term=predicate)).get(node, ()))
+        return list(self.data.values(Path("predicate", term=predicate), node))
 
-    def instances(self, cls: ox.NamedNode) -> set:
-        """SHACL instances: rdf:type of the class or of a subclass (rdfs:subClassOf in the data graph)."""
-        if cls not in self._instances:
-            rows = self.store.query(
-                f"SELECT DISTINCT ?s WHERE {{ ?s <{RDF_TYPE.value}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {cls} }}")
-            self._instances[cls] = {row["s"] for row in rows}
-        return self._instances[cls]
+    def instances(self, cls) -> set:
+        return self.data.instances(cls)
 
     def targets(self, shape: Shape) -> list:
         focus: dict = {}
@@ -112,9 +88,9 @@ class _Engine:
             elif kind == "targetNode":
                 nodes = [term]
             elif kind == "targetSubjectsOf":
-                nodes = self.pairs(Path("predicate", term=term)).keys()
+                nodes = self.data.subjects(term)
             else:
-                nodes = {o: None for values in self.pairs(Path("predicate", term=term)).values() for o in values}
+                nodes = self.data.objects_of(term)
             focus.update(dict.fromkeys(nodes))
         return list(focus)
 
@@ -123,23 +99,39 @@ class _Engine:
     def value_nodes(self, shape: Shape, focus: list) -> dict:
         if shape.path is None:
             return {f: [f] for f in focus}
-        pairs = self.pairs(shape.path)
-        return {f: list(pairs.get(f, ())) for f in focus}
+        return {f: list(self.data.values(shape.path, f)) for f in focus}
 
     def conforming(self, shape: Shape, nodes) -> set:
         nodes = set(nodes)
-        return nodes - {r.focus for r in self.evaluate(shape, list(nodes))}
+        return nodes - {origin for origin, _ in self.evaluate(shape, list(nodes))}
 
-    def evaluate(self, shape: Shape, focus: list) -> list[Result]:
-        if shape.deactivated or not focus:
-            return []
-        values = self.value_nodes(shape, focus)
+    def own_results(self, shape: Shape, focus: list, values: dict) -> list[Result]:
         results: list[Result] = []
         for constraint in shape.constraints:
             name = constraint.parameter.removeprefix(SH)  # each method is named after its SHACL parameter
             results += getattr(self, f"_{name}")(shape, constraint, focus, values)
+        return results
+
+    def evaluate(self, shape: Shape, focus: list) -> list[tuple[object, Result]]:
+        """Every result of validating the focus nodes against the shape, each with the focus node it comes
+        from: a result of a nested property shape names a value node as its own focus node."""
+        if shape.deactivated or not focus:
+            return []
+        values = self.value_nodes(shape, focus)
+        results = [(r.focus, r) for r in self.own_results(shape, focus, values)]
+        # sh:property (SHACL 4.8.2) validates each value node against the property shape: the focus nodes of a
+        # node shape, the values of the path of a property shape. Each distinct value node is validated once,
+        # and its results repeated for every focus node it is a value of, as validating focus by focus does.
+        if shape.path is None:
+            for prop in shape.properties:
+                results += self.evaluate(prop, focus)
+            return results
+        holders: dict = {}
+        for f, vs in values.items():
+            for v in vs:
+                holders.setdefault(v, []).append(f)
         for prop in shape.properties:
-            results += self.evaluate(prop, focus)
+            results += [(f, r) for v, r in self.evaluate(prop, list(holders)) for f in holders[v]]
         return results
 
     def _result(self, shape: Shape, component: str, focus, value=None, path: Path | None = None,
@@ -176,7 +168,7 @@ class _Engine:
     def _datatype(self, shape, constraint, focus, values):
         wanted = constraint.value.value
         return self._each_value(shape, constraint, values,
-                                lambda v: isinstance(v, ox.Literal) and v.datatype.value == wanted)
+                                lambda v: isinstance(v, ox.Literal) and v.datatype.value == wanted and well_formed(v))
 
     def _nodeKind(self, shape, constraint, focus, values):
         kinds = _NODE_KINDS[constraint.value.value.removeprefix(SH)]
@@ -213,19 +205,19 @@ class _Engine:
 
     def _bound(self, shape, constraint, values, holds):
         bound = constraint.value
-        return self._each_value(shape, constraint, values, lambda v: _compare(bound, v, holds))
+        return self._each_value(shape, constraint, values, lambda v: _holds(compare(v, bound), holds))
 
     def _minInclusive(self, shape, constraint, focus, values):
-        return self._bound(shape, constraint, values, lambda bound, v: bound <= v)
+        return self._bound(shape, constraint, values, (0, 1))
 
     def _minExclusive(self, shape, constraint, focus, values):
-        return self._bound(shape, constraint, values, lambda bound, v: bound < v)
+        return self._bound(shape, constraint, values, (1,))
 
     def _maxInclusive(self, shape, constraint, focus, values):
-        return self._bound(shape, constraint, values, lambda bound, v: v <= bound)
+        return self._bound(shape, constraint, values, (-1, 0))
 
     def _maxExclusive(self, shape, constraint, focus, values):
-        return self._bound(shape, constraint, values, lambda bound, v: v < bound)
+        return self._bound(shape, constraint, values, (-1,))
 
     def _node(self, shape, constraint, focus, values):
         return self._with_shapes(shape, constraint, values, lambda hits, _n: hits == 1)
@@ -266,6 +258,8 @@ class _Engine:
     def _qualifiedValueShape(self, shape, constraint, focus, values):
         distinct = {v for vs in values.values() for v in vs}
         conforming = self.conforming(constraint.value, distinct)
+        for sibling in constraint.extra.get("siblings", ()):  # sh:qualifiedValueShapesDisjoint
+            conforming -= self.conforming(sibling, distinct)
         out = []
         low, high = constraint.extra.get("qualifiedMinCount"), constraint.extra.get("qualifiedMaxCount")
         for f, vs in values.items():
@@ -275,6 +269,14 @@ class _Engine:
             if high is not None and count > high:
                 out.append(self._result(shape, "QualifiedMaxCountConstraintComponent", f))
         return out
+
+    def _closed(self, shape, constraint, focus, values):
+        """A result for every triple of a value node whose predicate is neither a path of the shape's
+        property shapes nor ignored, with the predicate as the path (SHACL 4.8.1)."""
+        allowed = constraint.extra["allowed"]
+        return [self._result(shape, constraint.component, v, o, path=Path("predicate", term=p))
+                for vs in values.values() for v in vs for p, o in self.data.outgoing(v)
+                if p.value not in allowed]
 
     # property pair constraints: the values of the path against the values of another property of the focus node
     def _pair(self, shape, constraint, values, check) -> list[Result]:
@@ -294,18 +296,27 @@ class _Engine:
 
     def _lessThan(self, shape, constraint, focus, values):
         return self._pair(shape, constraint, values,
-                          lambda vs, os: [v for v in vs for o in os if not _compare(o, v, lambda o_, v_: v_ < o_)])
+                          lambda vs, os: [v for v in vs for o in os if not _holds(compare(v, o), (-1,))])
 
     def _lessThanOrEquals(self, shape, constraint, focus, values):
         return self._pair(shape, constraint, values,
-                          lambda vs, os: [v for v in vs for o in os if not _compare(o, v, lambda o_, v_: v_ <= o_)])
+                          lambda vs, os: [v for v in vs for o in os if not _holds(compare(v, o), (-1, 0))])
 
     # SHACL-SPARQL
     def _sparql(self, shape, constraint, focus, values):
         sparql: SparqlConstraint = constraint.value
         wanted = set(focus)
+        text = sparql.query(shape.path)
+        rewritten = self.data.rewritten_predicates()
+        if rewritten:
+            # The query would see the store's form of those literals ("5"^^xsd:int as "5"^^xsd:integer, "1308.0" as
+            # "1308"), and what datatype() or str() of them returns depends on it: pySHACL reads them as written.
+            read = predicates_read(parse_select(text))
+            if read is None or read & rewritten:
+                raise UnsupportedShapes(f"SPARQL constraint {sparql.node} reads literals the store rewrites "
+                                        f"({', '.join(sorted(rewritten if read is None else read & rewritten))})")
         out, seen = [], set()
-        for row in self.store.query(sparql.query(shape.path)):
+        for row in self.data.store().query(text):
             if tuple(row) in seen:  # pySHACL reports a row that repeats another once
                 continue
             seen.add(tuple(row))
@@ -333,26 +344,7 @@ def _bound_or_none(row, name: str):
         return None
 
 
-def _comparable(term):
-    """(kind, value) for a literal the order constraints can compare, else None."""
-    if not isinstance(term, ox.Literal) or term.language:
-        return None
-    datatype = term.datatype.value
-    try:
-        if datatype in _DECIMALS:
-            return "number", Decimal(term.value.strip())
-        if datatype in _FLOATS:
-            return "number", float(term.value.strip().replace("INF", "inf"))
-    except (InvalidOperation, ValueError):
-        return None
-    if datatype in _LEXICALLY_ORDERED:
-        return datatype, term.value
-    return None
-
-
-def _compare(bound, value, holds) -> bool:
-    """holds(bound, value) when both are comparable values of one kind; False (a violation) otherwise."""
-    a, b = _comparable(bound), _comparable(value)
-    if a is None or b is None or a[0] != b[0]:
-        return False
-    return bool(holds(a[1], b[1]))
+def _holds(order: int | None, wanted: tuple) -> bool:
+    """Whether the value's order against the bound is one of those wanted; values that cannot be compared
+    fail (SHACL: the comparison does not return true)."""
+    return order is not None and order in wanted

@@ -174,3 +174,41 @@ def _show(triple: Triple) -> str:
         return "?" + t[1] if t[0] == "var" else f"<{t[1]}>" if t[0] == "iri" else t[1]
 
     return f"{term(triple.subject)} … {term(triple.object)}"
+
+
+def predicates_read(query: SelectQuery) -> set[str] | None:
+    """The IRIs of every predicate the query's patterns follow (EXISTS included); None when a pattern may follow
+    any predicate (a variable predicate, a negated property set)."""
+    found: set[str] = set()
+
+    def path(p: tuple) -> bool:
+        kind = p[0]
+        if kind == "link":
+            found.add(p[1])
+            return True
+        if kind in ("inverse", "repeat"):
+            return path(p[1])
+        if kind in ("sequence", "alternative"):
+            return all(path(part) for part in p[1])
+        return False  # a variable predicate or a negated property set
+
+    def expression(e: Expression) -> bool:
+        return all(group(g) for g in e.exists)
+
+    def group(g: Group) -> bool:
+        ok = True
+        for element in g.elements:
+            if isinstance(element, Triple):
+                ok = path(element.path) and ok
+            elif isinstance(element, Group):
+                ok = group(element) and ok
+            elif isinstance(element, OptionalPattern):
+                ok = group(element.group) and ok
+            elif isinstance(element, UnionPattern):
+                ok = all(group(b) for b in element.groups) and ok
+            else:
+                ok = expression(element.expression) and ok
+        return ok
+
+    ok = group(query.where) and all(expression(a.expression) for a in query.assignments)
+    return found if ok else None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ...namespaces import RDF, SH
+from ...namespaces import OWL, RDF, RDFS, SH
 from ...rdf.sparql_lexer import tokenize
 from .prebinding import check_this_rule
 from .sparql import UnsupportedQuery, parse_select
@@ -29,7 +29,8 @@ RDF_NIL = ox.NamedNode(RDF + "nil")
 NON_CONSTRAINT = {SH + n for n in (
     "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "path", "property", "message", "severity",
     "deactivated", "name", "description", "order", "group", "defaultValue", "declare", "prefixes", "flags",
-    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "prefix", "namespace", "select")}
+    "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "prefix", "namespace", "select",
+    "ignoredProperties")}
 # One constraint per value of the parameter (sh:class A, B means two constraints).
 PER_VALUE = {SH + n for n in (
     "class", "datatype", "nodeKind", "hasValue", "node", "not", "minCount", "maxCount", "minInclusive", "maxInclusive",
@@ -40,6 +41,7 @@ LIST_VALUED = {SH + n for n in ("in", "languageIn", "or", "and", "xone")}
 COMPONENT = {  # parameter -> its constraint component, as results name it
     **{p: p[len(SH)].upper() + p[len(SH) + 1:] + "ConstraintComponent" for p in PER_VALUE | LIST_VALUED},
     SH + "qualifiedValueShape": "QualifiedMinCountConstraintComponent",
+    SH + "closed": "ClosedConstraintComponent",
     SH + "sparql": "SPARQLConstraintComponent",
 }
 
@@ -170,19 +172,25 @@ def read_shapes(triples: Iterable[ox.Triple]) -> ShapesModel:
     index = index_triples(triples)
     reader = _Reader(index)
     starts = [node for node, props in index.items()
-              if any(SH + k in props for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"))]
+              if any(SH + k in props for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"))
+              or implicit_class_target(props)]
     for node, props in index.items():
-        # Implicit class targets (a shape that is also a class) are not implemented: refuse rather than skip.
-        types = {t.value for t in props.get(RDF + "type", ())}
-        if types & {SH + "NodeShape", SH + "PropertyShape"} and types & {
-                "http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/2002/07/owl#Class"}:
-            raise UnsupportedShapes(f"implicit class target on {node}")
         # A constraint component declared in the shapes graph has parameters outside sh:, which the reader
         # passes over: refuse, or its constraints would be skipped.
         if props.keys() & {SH + n for n in ("parameter", "validator", "nodeValidator", "propertyValidator")}:
             raise UnsupportedShapes(f"SPARQL-based constraint component at {node}")
     shapes = [reader.shape(node) for node in sorted(starts, key=lambda n: n.value)]
     return ShapesModel(shapes=[s for s in shapes if not s.deactivated], triples=index)
+
+
+def implicit_class_target(props: dict) -> bool:
+    """SHACL 2.1.3.3: a shape that is also a class targets its instances. A node is taken for a shape when it
+    is typed as one or has a parameter of SHACL Core (a class with sh:property and no sh:NodeShape is one)."""
+    types = {t.value for t in props.get(RDF + "type", ())}
+    if not types & {RDFS + "Class", OWL + "Class"}:
+        return False
+    return bool(types & {SH + "NodeShape", SH + "PropertyShape"}) or any(
+        (p.startswith(SH) and p not in NON_CONSTRAINT) or p == SH + "property" for p in props)
 
 
 class _Reader:
@@ -242,6 +250,8 @@ class _Reader:
             shape.path = self.path(self.one(node, "path"))
         for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
             shape.targets += [(kind, t) for t in self.values(node, kind)]
+        if implicit_class_target(props):
+            shape.targets.append(("targetClass", node))
         shape.properties = [self.shape(p, depth + 1) for p in self.values(node, "property")]
         for parameter, objects in props.items():
             if not parameter.startswith(SH) or parameter in NON_CONSTRAINT:
@@ -263,14 +273,30 @@ class _Reader:
         if parameter in LIST_VALUED:
             return [Constraint(parameter, self.rdf_list(o)) for o in objects]
         if parameter == SH + "qualifiedValueShape":
+            extra: dict = {name: int(self.one(node, name).value) for name in ("qualifiedMinCount", "qualifiedMaxCount")
+                           if self.one(node, name) is not None}
             if any(v.value == "true" for v in self.values(node, "qualifiedValueShapesDisjoint")):
-                raise UnsupportedShapes(f"sh:qualifiedValueShapesDisjoint at {node}")
-            counts = {name: int(self.one(node, name).value) for name in ("qualifiedMinCount", "qualifiedMaxCount")
-                      if self.one(node, name) is not None}
-            return [Constraint(parameter, self.shape(o, depth + 1), counts) for o in objects]
+                extra["siblings"] = tuple(self.shape(q, depth + 1) for q in self.siblings(node, objects))
+            return [Constraint(parameter, self.shape(o, depth + 1), extra) for o in objects]
+        if parameter == SH + "closed":
+            if not any(o.value == "true" for o in objects):
+                return []
+            allowed: set = set()
+            for prop in self.values(node, "property"):
+                allowed |= {p.value for p in self.values(prop, "path") if isinstance(p, ox.NamedNode)}
+            for head in self.values(node, "ignoredProperties"):
+                allowed |= {p.value for p in self.rdf_list(head) if isinstance(p, ox.NamedNode)}
+            return [Constraint(parameter, objects[0], {"allowed": frozenset(allowed)})]
         if parameter == SH + "sparql":
             return [Constraint(parameter, self.sparql(o)) for o in objects]
         raise UnsupportedShapes(f"{parameter} at {node} is not implemented by the set-based engine")
+
+    def siblings(self, node, own: list) -> list:
+        """SHACL 4.7.3: the sh:qualifiedValueShape of the other property shapes of every shape that has this
+        one as an sh:property."""
+        parents = [s for s, props in self.index.items() if node in props.get(SH + "property", ())]
+        return list(dict.fromkeys(q for parent in parents for prop in self.values(parent, "property") if prop != node
+                                  for q in self.values(prop, "qualifiedValueShape") if q not in own))
 
     def sparql(self, node) -> SparqlConstraint:
         select = self.one(node, "select")
