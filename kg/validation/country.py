@@ -32,6 +32,8 @@ CODE = JPP + "localGovernmentCode"
 PREFECTURE_CODE = JPP + "prefectureCode"
 KIND = JPP + "municipalityKind"
 KIND_NAMESPACE = VOCAB + "municipality-kind/"
+# How the kinds are written on the list and in the workbook's drop-down, shown beside the IRI (ontology/vocab).
+KIND_WORDS = {"city": "市", "town": "町", "village": "村", "special-ward": "特別区"}
 SOURCE = "kg:national-local-government-list"
 MAX_CODE_LENGTH = 8  # a code has 6 digits; a slip adds or drops one or two
 
@@ -243,8 +245,14 @@ def _mismatches(names: dict[str, list[ox.Literal]], kinds: dict[str, set[str]], 
         for kind in sorted(given_kinds - {KIND_NAMESPACE + government.kind}):
             found.append(_Finding("kind-mismatch", subject, KIND, kind, {
                 "code": government.code, "right_name": government.label,
-                "right": compact(KIND_NAMESPACE + government.kind), "given": _shown(compact(kind), 80)}))
+                "right": _kind_shown(KIND_NAMESPACE + government.kind), "given": _shown(_kind_shown(kind), 80)}))
     return found
+
+
+def _kind_shown(kind_iri: str) -> str:
+    """mk:town「町」: the word a clerk knows beside the term."""
+    word = KIND_WORDS.get(kind_iri.removeprefix(KIND_NAMESPACE)) if kind_iri.startswith(KIND_NAMESPACE) else None
+    return f"{compact(kind_iri)}「{word}」" if word else compact(kind_iri)
 
 
 def _code_shown(government: LocalGovernment) -> str:
