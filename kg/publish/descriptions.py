@@ -6,7 +6,6 @@ depends on where the site is hosted (--base-iri). Triple counts and byte sizes a
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -133,22 +132,32 @@ def void_description(store: ox.Store, dumps: DumpSet, publication: Publication, 
     return t
 
 
+# Counts over the distinct triples of all graphs, by Oxigraph (GRAPH ?g and DISTINCT: a triple stated in two files
+# counts once). Asked of the store rather than counted over every quad in Python: three times quicker with the
+# national reference data.
+_DISTINCT_TRIPLES = "{ SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+_COUNTS = f"""SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
+    (COUNT(DISTINCT ?entity) AS ?entities) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+    BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), "{locations.BASE_IRI}id/"), ?s, ?unbound) AS ?entity) }}"""
+_PROPERTIES = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {_DISTINCT_TRIPLES} }} GROUP BY ?p"
+_CLASSES = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{RDF_TYPE}> ?c }} FILTER(isIRI(?c)) }}
+    GROUP BY ?c"""
+
+
 def _statistics(store: ox.Store) -> dict:
     """Counts over the distinct triples of all graphs (a triple stated in two files counts once)."""
-    triples = {q.triple for q in store.quads_for_pattern(None, None, None, None)}
-    subjects = {t.subject for t in triples}
-    objects = {t.object for t in triples}
-    properties = Counter(t.predicate.value for t in triples)
-    classes = Counter(t.object.value for t in triples if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode))
-    entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(locations.BASE_IRI + "id/")}
+    counts = next(iter(store.query(_COUNTS)))
+    properties = {row["p"].value: int(row["n"].value) for row in store.query(_PROPERTIES)}
+    classes = {row["c"].value: int(row["n"].value) for row in store.query(_CLASSES)}
     namespaces = set()
     for iri in list(properties) + list(classes):
         for ns in PREFIXES.values():
             if iri.startswith(ns) and "/graph/" not in ns and "/id/" not in ns:
                 namespaces.add(ns)
-    return {"entities": len(entities), "distinctSubjects": len(subjects), "distinctObjects": len(objects),
-            "properties": len(properties), "classes": len(classes), "vocabularies": sorted(namespaces),
-            "class_partitions": sorted(classes.items()), "property_partitions": sorted(properties.items())}
+    return {"entities": int(counts["entities"].value), "distinctSubjects": int(counts["subjects"].value),
+            "distinctObjects": int(counts["objects"].value), "properties": len(properties), "classes": len(classes),
+            "vocabularies": sorted(namespaces), "class_partitions": sorted(classes.items()),
+            "property_partitions": sorted(properties.items())}
 
 
 def dcat_description(dumps: DumpSet, publication: Publication) -> list[ox.Triple]:

@@ -68,6 +68,7 @@ class GraphView:
         self.pointing_to = lru_cache(maxsize=1024)(self._pointing_to)
         # Every page links to the same predicates, kinds and places: where each is shown is worked out once.
         self.page_of = lru_cache(maxsize=65536)(self._page_of)
+        self.labels = lru_cache(maxsize=65536)(self._labels)
 
     # -- statements ------------------------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ class GraphView:
 
     # -- labels ----------------------------------------------------------------------------------------
 
-    def labels(self, iri: str) -> dict[str, list[str]]:
+    def _labels(self, iri: str) -> dict[str, list[str]]:
         """Labels by language tag, from the first label property that has any (rdfs:label, skos:prefLabel, dcterms:title)."""
         for predicate in LABEL_PREDICATES:
             found: dict[str, list[str]] = {}

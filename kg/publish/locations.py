@@ -7,6 +7,7 @@ in the site. Pages link with relative paths so that a copy of the site works fro
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from ..namespaces import BASE_IRI
@@ -71,8 +72,14 @@ def anchor_id(text: str) -> str:
 
 def relative_href(from_page: str, to_file: str) -> str:
     """A relative URL from one site file to another (both site paths, e.g. "id/a/b.html" → "../c.html")."""
-    # Plain string work on site paths (posixpath.relpath would consult the current directory for every link).
-    source = from_page.split("/")[:-1]
+    return _relative_href(from_page.rpartition("/")[0], to_file)
+
+
+@lru_cache(maxsize=65536)
+def _relative_href(from_folder: str, to_file: str) -> str:
+    # Plain string work on site paths (posixpath.relpath would consult the current directory for every link); the
+    # pages of one folder link to the same predicates, places and kinds, so each answer is worked out once.
+    source = from_folder.split("/") if from_folder else []
     target, _, anchor = to_file.partition("#")
     parts = target.split("/")
     common = 0
