@@ -12,13 +12,15 @@ import pytest
 
 from kg.errors import KgError
 from kg.project import default_project
+from kg.rdf.files import parse_rdf_file
 from kg.validation.dependencies import links_of_shapes
 from kg.validation.set_engine import shape_model
 from kg.validation.shacl import UnsupportedShapes, read_shapes, validate_store
-from kg.validation.shacl.links import query_links
+from kg.validation.shacl.data import DataGraph
+from kg.validation.shacl.links import predicates_read, query_links
 from kg.validation.shacl.prebinding import check_this_rule
 from kg.validation.shacl.sparql import UnsupportedQuery, parse_select
-from kg.validation.validate import validate_triples
+from kg.validation.validate import reference_triples, validate_triples
 
 from conftest import ROOT
 
@@ -149,6 +151,41 @@ def test_the_project_shapes_keep_the_rule():
     # Every SPARQL constraint of ours runs on the set-based engine: a shape refused here would silently move the
     # national validation to pySHACL (13x slower) while the engine comparisons kept passing.
     assert shape_model(default_project(root=ROOT)) is not None
+
+
+def test_the_project_data_runs_on_the_engine_itself():
+    # The engine refuses at run time a SPARQL constraint that reads literals the store rewrites ("1308.0" as
+    # "1308"): validation would then quietly move to pySHACL. Our constraints read none of them.
+    project = default_project(root=ROOT)
+    files = project.data_files()
+    data = [t for f in files for t in parse_rdf_file(f).triples]
+    data += reference_triples(project, exclude=files, reachable_from=data)
+    assert DataGraph(data).rewritten_predicates()  # the data does hold such literals (jpp:numericValue)
+    assert validate_store(data, shape_model(project)) == []
+
+
+def test_a_constraint_reading_literals_the_store_rewrites_is_refused_at_run_time():
+    """Oxigraph's store holds "1.50"^^xsd:decimal as "1.5" and "5"^^xsd:int as "5"^^xsd:integer: a query over
+    them would see values the data does not hold (here STR gives "1.5"). pySHACL reads the data as written."""
+    data = triples(b"""@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a a ex:Thing ; ex:amount "1.50"^^xsd:decimal ; ex:code "1.50" .""")
+    reads_amount = read_shapes(triples(shapes_text(
+        'SELECT $this WHERE { $this ex:amount ?v FILTER (STR(?v) != "1.50") }')))
+    with pytest.raises(UnsupportedShapes, match=r"rewrites.*amount"):
+        validate_store(data, reads_amount)
+    any_predicate = read_shapes(triples(shapes_text("SELECT $this WHERE { $this ?p ?v FILTER (STR(?v) = '1.5') }")))
+    with pytest.raises(UnsupportedShapes, match="rewrites"):
+        validate_store(data, any_predicate)
+    reads_code = read_shapes(triples(shapes_text('SELECT $this WHERE { $this ex:code ?v FILTER (STR(?v) != "1.50") }')))
+    assert validate_store(data, reads_code) == []
+
+
+def test_the_predicates_a_query_reads():
+    query = parse_select(PREFIX + "SELECT $this WHERE { $this ex:p/^ex:q ?v OPTIONAL { ?v ex:r* ?w } "
+                                  "FILTER NOT EXISTS { ?v ex:s|ex:t ?x } }")
+    assert predicates_read(query) == {EX + n for n in "pqrst"}
+    assert predicates_read(parse_select(PREFIX + "SELECT $this WHERE { $this ?p ?v }")) is None
+    assert predicates_read(parse_select(PREFIX + "SELECT $this WHERE { $this !ex:p ?v }")) is None
 
 
 PREFIX = "PREFIX ex: <http://example.org/>\n"

@@ -53,7 +53,7 @@ def validate_by_pyshacl(data, project, shapes, *, inference, lang, origin):
     data_graph = rdflib_graph(data, PreparedQueryGraph())
     shapes_graph = shapes if shapes is not None else load_shapes(project)
     # inplace: the data graph is ours and thrown away afterwards, so pySHACL need not copy it.
-    conforms, report_graph, _ = pyshacl.validate(
+    _conforms, report_graph, _ = pyshacl.validate(
         data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True, inplace=True,
         allow_warnings=False, do_owl_imports=False, abort_on_first=False, iterate_rules=False)
     if not isinstance(report_graph, rdflib.Graph):
@@ -61,7 +61,11 @@ def validate_by_pyshacl(data, project, shapes, *, inference, lang, origin):
         # back as the report. Nothing was validated, so say so rather than report no issues.
         raise KgError(f"the shapes could not be evaluated: {getattr(report_graph, 'message', report_graph)}",
                       hint="fix the shapes: SHACL calls this a failure, something the shapes may not ask for")
-    return bool(conforms), _issues(report_graph, data_graph, shapes_graph, lang=lang, origin=origin), report_graph
+    issues = _issues(report_graph, data_graph, shapes_graph, lang=lang, origin=origin)
+    # kg's verdict, as kg.validation.set_engine gives it: only violations block; warnings, infos and custom
+    # severities are listed but pass. pySHACL's own `conforms` (and its report graph's sh:conforms) is SHACL's:
+    # false for any result at all.
+    return not any(i.severity == "Violation" for i in issues), issues, report_graph
 
 
 def _issues(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph, *, lang: str,
@@ -90,11 +94,19 @@ def _issues(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph, *, l
             value=_term_text(report.value(result, SH.value)),
             source_shape=str(report.value(result, SH.sourceShape)),
             constraint=str(report.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
-            severity=SEVERITY_NAMES.get(report.value(result, SH.resultSeverity), "Violation"),
+            severity=_severity(report.value(result, SH.resultSeverity)),
             message=pick_language(messages, lang),
             files=origin.get(str(focus), ()),
         ))
     return issues
+
+
+def _severity(term) -> str:
+    """Violation, Warning or Info for SHACL's own severities (a result without one is a violation), the IRI of
+    any other, as the set-based engine names them."""
+    if term is None:
+        return "Violation"
+    return SEVERITY_NAMES.get(term, str(term))
 
 
 def _label(graph: rdflib.Graph, node, lang: str) -> str | None:
