@@ -2,14 +2,14 @@
 
 pySHACL walks the data one focus node at a time through rdflib: at national scale (1,741 municipalities,
 3,482 plans) that took 871 s. This engine evaluates each constraint once for all focus nodes of a shape: value
-nodes come from indexes of the data as written (kg.validation.shacl.data), class membership from one walk per class, nested shapes
-(sh:node, sh:or, sh:qualifiedValueShape ...) are evaluated once on the set of distinct value nodes (a handful of
-SKOS concepts, for most), and each SHACL-SPARQL constraint runs once with $this left free and its rows are
-filtered to the focus nodes.
+nodes come from indexes of the data as written (kg.validation.shacl.data), class membership from one walk per
+class, nested shapes (sh:node, sh:or, sh:property, sh:qualifiedValueShape ...) are evaluated once on the set of
+distinct value nodes (a handful of SKOS concepts, for most), and each SHACL-SPARQL constraint runs once with
+$this left free and its rows are filtered to the focus nodes.
 
-It implements the SHACL Core and SHACL-SPARQL features kg.validation.shacl.shapes reads, and reports results as pySHACL
-does (tests/test_shacl_engine.py compares the two on every shape fixture, the seed data and a generated
-nation). A SPARQL constraint runs with $this free only if it keeps the rule kg.validation.shacl.prebinding
+It implements the SHACL Core and SHACL-SPARQL features kg.validation.shacl.shapes reads: the whole W3C SHACL
+Core test suite passes (tests/test_w3c_shacl.py), and tests/test_shacl_engine.py compares the results with
+pySHACL's on every shape fixture, the seed data and a generated nation. A SPARQL constraint runs with $this free only if it keeps the rule kg.validation.shacl.prebinding
 states (it binds ?this in its top-level pattern before anything reads it, and uses nothing that pre-binding
 would change): it then returns exactly the rows it returns with $this pre-bound. The reader refuses any other.
 """
