@@ -160,6 +160,7 @@ def test_the_suite_is_the_vendored_core_suite():
     assert not set(REFUSED) & set(EXPECTED_FAILURES)
 
 
+@pytest.mark.filterwarnings("ignore:Parsing weird boolean")  # rdflib, reading or-datatypes-001's "none"^^xsd:boolean
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
 def test_w3c_shacl_core(entry: Entry):
     want = expected(entry)
