@@ -103,8 +103,9 @@ def _file_name(subset: str, fmt: FileFormat) -> str:
 def serialize(items, fmt: FileFormat) -> bytes:
     prefixes = TURTLE_PREFIXES if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     data = ox.serialize(items, format=fmt.rdf_format, prefixes=prefixes)
-    # mtime=0: the same build gives byte-identical dumps, whenever it is published.
-    return gzip.compress(data, mtime=0) if fmt.gzip else data
+    # mtime=0: the same build gives byte-identical dumps, whenever it is published. Level 6 (zlib's default) rather
+    # than gzip's 9: three times quicker on the national data for files 3-4 % larger.
+    return gzip.compress(data, compresslevel=6, mtime=0) if fmt.gzip else data
 
 
 def write_dumps(store: ox.Store, site: Path, *, manifest: BuildManifest | None = None) -> DumpSet:
