@@ -22,7 +22,8 @@ ELEMENT_COUNTS = [
     (AOMORI, "Policy", 17, "001:20 政策17 (5+6+6 at 42,74,102)"),
     (AOMORI, "Measure", 52, "001:20 施策52 (14+21+17 at 43,75,103)"),
     (AOMORI, "Enabler", 5, "001:121-137 (1)-(5)"),
-    (AOMORI, "Initiative", 13, "001:122-138 (3+5+2+2+1 items)"),
+    (AOMORI, "Initiative", 0, "001:110,116 施策および主な取組 still to be drafted for the basic plan"),
+    (AOMORI, "EnablerItem", 13, "001:122-138 items under 政策を実現するために (1)-(5): 3+5+2+2+1"),
     (AOMORI, "Challenge", 6, "001:8 諸課題"),
     (AOMORI, "Viewpoint", 4, "001:14 基本視点 (charter and three declarations)"),
     (ATSUGI, "Goal", 4, "002:179-205 基本目標1-4"),
@@ -34,9 +35,20 @@ ELEMENT_COUNTS = [
     (KIYOSE, "Policy", 4, "003:19,70/119,164/203,244/280 ● headings"),
     (KIYOSE, "Measure", 7, "003:23,74,123,166,207,246,284 施策 4-411 … 4-442"),
     (KIYOSE, "Direction", 22, "003 施策推進の方向性 4+5+4+3+2+2+2"),
+    (KIYOSE, "MissingIndicators", 7, "003:52,109,154,193,232,269,306 目標指標 headings, one per measure, tables were images"),
     (NISHITOKYO, "Goal", 5, "004:60,88,99,118,149 基本目標1-5"),
     (NISHITOKYO, "Direction", 13, "004 基本的方向 4+2+3+3+1"),
     (NISHITOKYO, "Viewpoint", 5, "004:38-54 推進のための共通の視点 ①-⑤"),
+    (NISHITOKYO, "Programme", 1, "004:118 【健康都市プログラム（まちの健康）】 (three set up, 7; only this one named)"),
+]
+
+# (plan, property, its value, or None for any, expected number of the plan's resources stating it, where it was read)
+STATEMENT_COUNTS = [
+    (KIYOSE, "definitionNote", None, 4, "003:88,131,221+224,236 ※ notes: コンパクトシティ, シビックプライド, 高度専門人材 and "
+                                        "DX推進リーダー (one direction), the note below 4-432's missing table"),
+    (ATSUGI, "sourceLocator", "【P.122～140】", 9, "002:147 over 155-157,160-161,164-167 主な取組 in the revised list"),
+    (ATSUGI, "sourceLocator", "【P.124~140】", 18, "002:254 over 262-277: 17 KPIs before and after, and 275's 主な取組"),
+    (NISHITOKYO, "programme", None, 1, "004:118 基本目標4 tagged 【健康都市プログラム（まちの健康）】"),
 ]
 
 # (plan, expected KPIs, numerical targets, measure references, distinct cited measures, baseline values, target values)
@@ -75,6 +87,17 @@ def test_indicator_and_reference_counts(store, plan, kpis, targets, refs, cited,
     }
     expected = {"kpis": kpis, "targets": targets, "refs": refs, "cited": cited, "baselines": baselines, "target_values": target_values}
     assert got == expected, f"{plan} ({cite})"
+
+
+@pytest.mark.parametrize("plan,prop,value,expected,cite", STATEMENT_COUNTS,
+                         ids=[f"{p.rsplit('/', 2)[-2]}-{prop}-{value or 'any'}" for p, prop, value, _, _ in STATEMENT_COUNTS])
+def test_statement_counts(store, plan, prop, value, expected, cite):
+    """Notes, page ranges and programme links that locate or explain what the seed says, counted per plan."""
+    literal = "?v" if value is None else '"' + value + '"'
+    # An indicator is the plan's through the element it measures, whether or not it states jpp:inPlan itself.
+    got = count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x jpp:{prop} {literal} . "
+                       f"{{ ?x jpp:inPlan <{plan}> }} UNION {{ ?x jpp:indicatorOf/jpp:inPlan <{plan}> }} }}")
+    assert got == expected, f"resources of {plan} with jpp:{prop} {value or ''}: {got}, seed says {expected} ({cite})"
 
 
 def test_every_kpi_figure(store):
