@@ -16,6 +16,7 @@ from ..rdf.dataset import load_project_dataset, project_files
 from ..validation.dependencies import data_dependencies, data_graphs_of, inverse_predicates
 from ..validation.per_file import validate_project_files
 from .dump import write_graphs_dump, write_store_from_dump
+from .faults import unfinished_builds_removed
 from .incremental import rebuild
 from .manifest import BuildManifest, FileState, GraphRecord, inferred_record
 from .municipalities import municipality_index
@@ -29,9 +30,12 @@ def build(project: Project, *, closure: str = "auto", lang: str = "ja", full: bo
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     _require_data_and_shapes(project, lang=lang)
-    result = None if full else rebuild(project, closure=closure, lang=lang, say=say)
-    if result is None:
-        result = _from_nothing(project, closure=closure, lang=lang, say=say)
+    # A write that fails (a full disk) or a stop (Ctrl-C, SIGTERM) leaves no unfinished folder: the disk is
+    # not kept full for the next build, and the previous build stays current (kg.build.faults).
+    with unfinished_builds_removed(project, lang=lang):
+        result = None if full else rebuild(project, closure=closure, lang=lang, say=say)
+        if result is None:
+            result = _from_nothing(project, closure=closure, lang=lang, say=say)
     return replace(result, seconds=time.perf_counter() - started)
 
 
@@ -81,6 +85,6 @@ def _from_nothing(project: Project, *, closure: str, lang: str, say: Callable[[s
         inferred_graph_dump=offsets[INFERRED_GRAPH],
         schema_files=tuple(sorted(project.relative(g.path) for g in dataset.graphs if schema_triples_of(g.triples))),
         inverse_predicates=tuple(sorted(inverse_predicates(project))), municipality_names=index.names)
-    final = publish(project, paths, manifest)
+    final = publish(project, paths, manifest, say)
     return BuildResult(path=str(final.root), asserted_triples=manifest.asserted_triples,
                        inferred_triples=manifest.inferred_triples, graphs=len(sections), seconds=0.0)

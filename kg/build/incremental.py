@@ -77,7 +77,7 @@ class _Rebuild:
         removed = [rel for rel in records if rel not in current]
         fixed = {project.relative(p) for p in project.ontology_files() + project.reference_files()}
         fixed |= set(manifest.schema_files)
-        if any(rel in fixed or rel in records and records[rel].kind == "ontology" for rel in changed + removed):
+        if any(rel in fixed or (rel in records and records[rel].kind == "ontology") for rel in changed + removed):
             say("rebuild from nothing: the ontology, the reference data or the class and property axioms changed")
             return None
         inverse = inverse_predicates(project)
@@ -116,7 +116,7 @@ class _Rebuild:
         self._update_store(paths)
         offsets, counts = self._write_dump(paths)
         new_manifest = self._manifest(closure, counts, offsets)
-        final = publish(project, paths, new_manifest)
+        final = publish(project, paths, new_manifest, say)
         return BuildResult(path=str(final.root), asserted_triples=new_manifest.asserted_triples,
                            inferred_triples=new_manifest.inferred_triples, graphs=len(offsets), seconds=0.0,
                            rebuilt_files=sum(c.exists for c in self.changes))
