@@ -124,9 +124,12 @@ def session_server(request, built, tmp_path_factory) -> Server:
     if _SERVER not in config.stash:
         # No rate limit: every test of the session asks from 127.0.0.1, one client to the server, and with the
         # default (10 a second, bursts of 50) the tests passed only as long as slower ones let its bucket refill
-        # (`-m "not slow"` got 429s). The rate limit has its own server (tests/hardening_support.py).
+        # (`-m "not slow"` got 429s). The rate limit has its own server (tests/hardening_support.py). For the same
+        # reason a query per worker for that one client (by default one fewer: a test runs a runaway query and
+        # a small one side by side).
         server = start_server(built.build_dir, tmp_path_factory.mktemp("serve"),
-                              "--timeout", str(TIMEOUT_SECONDS), "--max-rows", str(MAX_ROWS), "--rate", "0")
+                              "--timeout", str(TIMEOUT_SECONDS), "--max-rows", str(MAX_ROWS), "--rate", "0",
+                              "--client-queries", "2")
         config.stash[_SERVER] = server
         config.add_cleanup(lambda: stop_server(server))
     return config.stash[_SERVER]

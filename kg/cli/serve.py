@@ -12,7 +12,8 @@ from ..serve.limits import ENVIRONMENT, ServerLimits
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "serve", help="serve the built graph over HTTP: SPARQL endpoint, resource pages, query page, named-query API",
-        description="Serve build/current read-only on HTTP until Ctrl-C. Limits: option, else environment "
+        description="Serve build/current read-only on HTTP until Ctrl-C; a new build is served as soon as "
+                    "`kg build` makes it current, without a restart. Limits: option, else environment "
                     "variable, else default.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
@@ -29,10 +30,12 @@ def register(subparsers) -> None:
             ("header_timeout", float, "seconds a client has to send its request line and headers"),
             ("body_timeout", float, "seconds a client has to send its request body"),
             ("max_header_bytes", int, "bytes the request line and headers may have"),
-            ("cache_bytes", int, "bytes of named-query API answers kept for repeated calls (the build never "
-                                 "changes while it is served); 0 turns the cache off")):
+            ("cache_bytes", int, "bytes of named-query API answers kept for repeated calls (per build: a new "
+                                 "build starts with an empty cache); 0 turns the cache off")):
         default = getattr(defaults, option)
         shown = f"{default:g}" if kind is float else str(default)
+        if option == "client_queries":
+            shown = "one fewer than --workers, at least 1"
         p.add_argument("--" + option.replace("_", "-"), type=kind,
                        help=f"{text} (default {shown}, or ${ENVIRONMENT[option]})")
     p.add_argument("--in-memory", action="store_true",
@@ -43,15 +46,17 @@ def register(subparsers) -> None:
 
 
 def _serve(args, project) -> int:
+    import os
     import socket
 
-    from ..build.store import current_build
+    from ..build.store import lease_current_build
     from ..serve import runner
     from ..serve.app import create_app
     from ..serve.limits import server_limits
 
     limits = server_limits(**{spec.name: getattr(args, spec.name) for spec in fields(ServerLimits)})
-    build = current_build(project)
+    # Leased for as long as it is served: `kg build` prunes old builds, but never one a live process reads.
+    build, lease = lease_current_build(project, holder=f"kg serve (pid {os.getpid()})")
     # The socket is bound here rather than by uvicorn, so that a port in use is a clear error (exit 2).
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     # IPPROTO_TCP spelled out: asyncio turns Nagle's algorithm off only on sockets that say they are TCP, and
@@ -73,7 +78,7 @@ def _serve(args, project) -> int:
           f"{limits.burst})" if limits.rate else "no rate limit")
           + ("; workers load the build into memory first" if args.in_memory else "") + "; Ctrl-C stops",
           file=sys.stderr, flush=True)
-    if not runner.run(create_app(project, build=build, limits=limits, in_memory=args.in_memory), listener,
+    if not runner.run(create_app(project, build=build, limits=limits, in_memory=args.in_memory, lease=lease), listener,
                       limits=limits):
         print("kg: the server did not start (see the messages above)", file=sys.stderr)
         return EXIT_COULD_NOT_RUN

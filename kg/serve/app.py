@@ -1,10 +1,10 @@
-"""The ASGI application of `kg serve`: routes, the server's state, and the lifespan that starts the workers.
+"""The ASGI application of `kg serve`: routes, and the lifespan that opens the build and watches for new ones.
 
   /sparql              SPARQL 1.1 Protocol (GET, POST form, POST application/sparql-query); without a query,
                        the service description
   /query               the query page
   /api/queries[/NAME]  the named queries; /api/openapi.json describes them
-  /health              build, triple count, workers
+  /health              build, triple count, workers: "ok" (200), or "degraded" (503) with the reason
   /id/…, /vocab/…      resource IRIs: 303 to the page (.html) or the data (.ttl, .jsonld, .nt) by Accept
   /, /ontology, /shapes, /static/…   the rest of the published site, rendered on request
 """
@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter
-from dataclasses import asdict, dataclass, field
-from importlib import metadata, resources
+from dataclasses import asdict
+from importlib import resources
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -26,77 +25,43 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..build.manifest import read_manifest_file
+from ..build.leases import Lease
 from ..build.store import BuildPaths
-from ..errors import KgError, QueryError
+from ..errors import QueryError
 from ..project import Project
-from ..query.catalogue import NamedQuery, catalogue
 from ..query.formats import RDF_FORMATS
-from ..query.local import BuiltStore
 from ..query.text import check_query, forbidden_keywords
-from ..rdf.files import parse_rdf_file
 from . import named_api
-from .answer_cache import AnswerCache, CachedAnswer
+from .answer_cache import CachedAnswer
+from .build_watch import BuildWatch
 from .limits import ServerLimits
-from .query_page import render_query_page
 from .rate_limit import RateLimit, client_address
 from .request_log import RequestLog
 from .result_formats import AnswerFormat
 from .service_description import description_prefixes, service_description
-from .site_pages import ResourceSite, publish_static_folder
+from .site_pages import publish_static_folder
 from .sparql_protocol import ProtocolError, choose_format, parse_request, query_timeout
+from .state import PinBuild, ServerState, open_state
 from .worker_process import QueryJob, WorkerAnswer
-from .workers import QueryPool
 
 
-@dataclass
-class ServerState:
-    limits: ServerLimits
-    build: BuildPaths
-    built: BuiltStore  # the store, its manifest, which graphs hold which terms (kg.query)
-    triples: int
-    graphs: int       # named graphs in the store: the files' graphs and the inferred graphs
-    pool: QueryPool
-    site: ResourceSite
-    queries: dict[str, NamedQuery]
-    query_page: str
-    version: str
-    answers: AnswerCache
-    running: Counter = field(default_factory=Counter)  # queries running or waiting, by client address
-
-    @property
-    def build_id(self) -> str:
-        return self.build.root.name
-
-
-def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_memory: bool = False) -> Starlette:
-    """The application for one build (the one `build/current` pointed to at start; restart to serve a newer one).
-    `in_memory`: the query workers answer from the build's dump loaded in memory (kg.serve.worker_process)."""
+def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_memory: bool = False,
+               lease: Lease | None = None) -> Starlette:
+    """The application, serving `build` (leased by the caller) at first and every later build `build/current`
+    points at (kg.serve.build_watch). `in_memory`: the query workers answer from the build's dump loaded in
+    memory (kg.serve.worker_process)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        manifest = read_manifest_file(build.manifest)
-        if manifest is None:
-            raise KgError(f"the build in {build.root} was made by another version of kg", hint="run `kg build --full`")
-        store = ox.Store.read_only(str(build.store))
-        triples = len(store)
-        # Counted in the store, not the manifest's file records: the inferred graphs are graphs of the dataset too.
-        graphs = sum(1 for _ in store.named_graphs())
-        pool = QueryPool(str(build.store), limits, dump_path=str(build.dataset) if in_memory else None)
-        await pool.start()
+        app.state.kg = await open_state(project, build, limits=limits, in_memory=in_memory, lease=lease)
+        watch = app.state.kg_watch = BuildWatch(app, project, in_memory=in_memory)
+        watching = asyncio.get_running_loop().create_task(watch.run())
         try:
-            shapes = [t for path in project.shape_files() for t in parse_rdf_file(path).triples]
-            queries = catalogue(project.queries_dir)
-            built = BuiltStore(store, manifest=manifest, project=project)
-            app.state.kg = ServerState(
-                limits=limits, build=build, built=built, triples=triples, graphs=graphs, pool=pool,
-                site=ResourceSite(store, manifest=manifest, shapes=shapes, triples=triples),
-                queries={q.name: q for q in queries},
-                query_page=render_query_page(queries, limits=limits, build_id=build.root.name, on=built),
-                version=_version(), answers=AnswerCache(limits.cache_bytes))
             yield
         finally:
-            await pool.close()
+            watching.cancel()
+            await watch.close()
+            await app.state.kg.close()
 
     routes = [
         Route("/health", health),
@@ -113,44 +78,49 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_
         Middleware(RequestLog),
         # Open data: any web page may query the endpoint and read the pages (no credentials are involved).
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                   allow_headers=["Accept", "Content-Type"], expose_headers=["Kg-Limit", "Kg-Timeout", "Kg-Cache", "Retry-After"]),
+                   allow_headers=["Accept", "Content-Type"], expose_headers=["Kg-Limit", "Kg-Timeout", "Kg-Cache", "Kg-Build", "Retry-After"]),
         # Inside the log and CORS: a refused request is logged, and a web page can read why it was refused.
         Middleware(RateLimit, rate=limits.rate, burst=limits.burst),
+        # Innermost: a request the rate limit lets through is served from one build, named in Kg-Build.
+        Middleware(PinBuild),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={ProtocolError: _protocol_error})
 
 
 def _state(request: Request) -> ServerState:
-    return request.app.state.kg
+    """The state the request was pinned to when it arrived (PinBuild), even if the server has switched since."""
+    return request.scope.get("kg.state") or request.app.state.kg
 
 
 async def _protocol_error(request: Request, exc: ProtocolError) -> Response:
     return PlainTextResponse(str(exc).rstrip("\n") + "\n", status_code=exc.status)
 
 
-def _version() -> str:
-    try:
-        return metadata.version("jp-plan-kg")
-    except metadata.PackageNotFoundError:
-        return "0"
-
-
 # -- health ------------------------------------------------------------------------------------------------------
 
 async def health(request: Request) -> Response:
+    """"ok" (200) when every configured query worker is running; else "degraded" (503) with the reason, while
+    the pool starts the missing ones again (kg.serve.workers)."""
     state = _state(request)
-    ready = state.pool.ready
-    return JSONResponse({
-        "status": "ok" if ready else "no query worker running",
+    shortfall = state.pool.shortfall()
+    watch = getattr(request.app.state, "kg_watch", None)
+    body = {
+        "status": "degraded" if shortfall else "ok",
         "store": "loaded",
         "build": state.build_id,
         "built": state.built.manifest.built,
         "triples": state.triples,
         "graphs": state.graphs,
-        "workers": {"running": ready, "configured": state.limits.workers, "restarted": state.pool.replaced},
+        "workers": {"running": state.pool.ready, "configured": state.limits.workers, "restarted": state.pool.replaced},
         "limits": asdict(state.limits),
-    }, status_code=200 if ready else 503)
+    }
+    if shortfall:
+        body["reason"] = shortfall
+    if watch is not None:
+        body["switches"] = watch.switches
+        body["refused_builds"] = {path.name: why for path, why in watch.refused.items()}
+    return JSONResponse(body, status_code=503 if shortfall else 200)
 
 
 # -- SPARQL ------------------------------------------------------------------------------------------------------

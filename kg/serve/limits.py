@@ -22,11 +22,18 @@ class ServerLimits:
     workers: int = 2                   # queries that run at once, each in its own process
     rate: float = 10.0                 # requests per second one client may keep sending (0: no rate limit)
     burst: int = 50                    # requests one client may send at once before the rate applies
-    client_queries: int = 2            # queries one client may have running or waiting at once (0: no limit)
+    # Queries one client may have running or waiting at once (0: no limit). By default one fewer than the
+    # workers (at least 1): one client alone can never hold every worker, whatever else it sends.
+    client_queries: int | None = None
     header_timeout: float = 10.0       # seconds a client has to send the request line and headers
     body_timeout: float = 10.0         # seconds a client has to send the request body
     max_header_bytes: int = 65_536     # bytes of the request line and headers (a GET query travels in them)
     cache_bytes: int = 64 * 1024 * 1024  # bytes of named-query answers kept for repeated calls (0: no cache)
+
+
+    def __post_init__(self):
+        if self.client_queries is None:
+            object.__setattr__(self, "client_queries", max(1, int(self.workers) - 1))
 
 
 ENVIRONMENT = {

@@ -22,6 +22,9 @@ class _Server(uvicorn.Server):
         state = getattr(self._app.state, "kg", None)
         if state is not None:
             state.pool.stop_queries()
+        watch = getattr(self._app.state, "kg_watch", None)
+        if watch is not None:
+            watch.stop_queries()  # those still running on a build the server has switched from
         super().handle_exit(sig, frame)
 
 

@@ -50,11 +50,15 @@ def worker_main(connection, store_path: str, max_rows: int, max_bytes: int, dump
     _die_with_parent()
     # Ctrl-C in a terminal reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if dump_path:
-        store = ox.Store()
-        store.bulk_load(path=dump_path, format=ox.RdfFormat.N_QUADS)
-    else:
-        store = ox.Store.read_only(store_path)
+    try:
+        if dump_path:
+            store = ox.Store()
+            store.bulk_load(path=dump_path, format=ox.RdfFormat.N_QUADS)
+        else:
+            store = ox.Store.read_only(store_path)
+    except Exception as exc:  # said to the server, which reports it in /health and tries again later
+        connection.send(("failed", f"cannot open {dump_path or store_path}: {exc}"))
+        return
     connection.send("ready")
     while True:
         try:

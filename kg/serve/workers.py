@@ -3,6 +3,11 @@
 Oxigraph cannot interrupt a running query, so each query runs in a worker process (kg.serve.worker_process) that
 holds the read-only store open. A worker that has not answered when the time is up is killed and replaced,
 and the client is told so; the other workers, and the server itself, keep answering meanwhile.
+
+A worker that cannot start (or stopped unexpectedly) is started again with a growing pause (back-off), for as long
+as the pool lives; meanwhile `problem` says why, which /health reports. Each pool reads one build: the server
+starts a new pool when it switches to a new build (kg.serve.build_watch), so a replacement worker always opens
+the build its pool serves.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from .worker_process import QueryJob, WorkerAnswer, plain, worker_main
 
 STARTUP_SECONDS = 60.0
 IN_MEMORY_STARTUP_SECONDS = 600.0  # loading a national dump takes ~10 s per worker; a slow disk, much more
+BACK_OFF_FIRST = 0.5  # seconds before trying again to start a worker that could not start; doubled each time
+BACK_OFF_MAX = 30.0
 
 
 @dataclass(eq=False)  # each worker is itself: hashed and compared by identity
@@ -36,20 +43,41 @@ class QueryPool:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._live: set[_Worker] = set()
         self._closing = False
+        self._restoring: set[asyncio.Task] = set()  # workers being started in place of lost ones
         self.replaced = 0  # workers killed at the timeout (or lost) and started again
+        self.problem: str | None = None  # why the last attempt to start a worker failed, until one starts
 
     @property
     def ready(self) -> int:
         """Workers started and able to take a query (busy or idle)."""
         return len(self._live)
 
+    @property
+    def missing(self) -> int:
+        """Workers the pool should have and has not: being started again after a timeout, or failing to start."""
+        return max(0, self.limits.workers - len(self._live))
+
+    def shortfall(self) -> str | None:
+        """None when every configured worker is running, else why not (for /health)."""
+        if not self.missing:
+            return None
+        said = f"{len(self._live)} of {self.limits.workers} query workers running"
+        if self.problem:
+            return f"{said}: {self.problem}"
+        return f"{said}: {self.missing} being started in place of one stopped at the timeout or lost"
+
     async def start(self) -> None:
-        workers = [self._launch() for _ in range(self.limits.workers)]
-        for worker in workers:
-            await self._wait_ready(worker)
+        """Start every worker; RuntimeError (the pool closed) when one cannot start."""
+        reasons = await asyncio.gather(*(self._start_one() for _ in range(self.limits.workers)))
+        failed = next((r for r in reasons if r), None)
+        if failed:
+            await self.close()
+            raise RuntimeError(f"a query worker could not start: {failed}")
 
     async def close(self) -> None:
         self._closing = True
+        for task in list(self._restoring):
+            task.cancel()
         for worker in list(self._live):
             self._kill(worker)
 
@@ -66,6 +94,8 @@ class QueryPool:
         """The worker's answer, or a 503 when the time is up (the query is then stopped for good). `timeout` may
         only shorten the server's limit."""
         timeout = min(timeout, self.limits.timeout) if timeout else self.limits.timeout
+        if self._closing:
+            return plain(503, "the server is stopping or has switched builds; the query was not run; send it again")
         started = time.monotonic()
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout)
@@ -107,31 +137,58 @@ class QueryPool:
         theirs.close()
         return _Worker(process, ours)
 
-    async def _wait_ready(self, worker: _Worker) -> None:
+    async def _start_one(self) -> str | None:
+        """Start one worker and wait until it has opened the store: None when it is ready, else why not."""
+        try:
+            worker = self._launch()
+        except OSError as exc:  # no process could be made (out of memory, too many processes)
+            return f"no process could be started ({exc.strerror or exc})"
         startup = IN_MEMORY_STARTUP_SECONDS if self.dump_path else STARTUP_SECONDS
-        ok = await asyncio.to_thread(worker.connection.poll, startup)
+        try:
+            ok = await asyncio.to_thread(worker.connection.poll, startup)
+        except asyncio.CancelledError:  # the pool is closing
+            self._kill(worker)
+            raise
         try:
             message = worker.connection.recv() if ok else None
         except (EOFError, OSError):
-            message = None  # it died while starting (its error is on stderr)
+            message = None  # it died while starting
         if message != "ready":
             self._kill(worker)
-            raise RuntimeError(f"a query worker did not start within {startup:g} s "
-                               f"(exit code {worker.process.exitcode})")
+            if isinstance(message, tuple) and message[0] == "failed":
+                return message[1]
+            if not ok:
+                return f"it did not start within {startup:g} s"
+            return f"it stopped while starting (exit code {worker.process.exitcode})"
         if self._closing:
             self._kill(worker)
-            return
+            return None
         self._live.add(worker)
         self._idle.put_nowait(worker)
+        return None
 
     def _replace(self, worker: _Worker) -> None:
         self._kill(worker)
         if self._closing:
             return
         self.replaced += 1
-        replacement = self._launch()
-        task = asyncio.get_running_loop().create_task(self._wait_ready(replacement))
-        task.add_done_callback(_report_failure)
+        task = asyncio.get_running_loop().create_task(self._restore())
+        self._restoring.add(task)
+        task.add_done_callback(self._restoring.discard)
+
+    async def _restore(self) -> None:
+        """Start a worker in place of a lost one, trying again after a growing pause until one starts."""
+        pause = BACK_OFF_FIRST
+        while not self._closing:
+            reason = await self._start_one()
+            if reason is None:
+                if not any(t is not asyncio.current_task() for t in self._restoring):
+                    self.problem = None
+                return
+            self.problem = f"a query worker could not start ({reason}); trying again in {pause:g} s"
+            print(f"kg serve: {self.problem}", file=sys.stderr, flush=True)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, BACK_OFF_MAX)
 
     def _kill(self, worker: _Worker) -> None:
         self._live.discard(worker)
@@ -151,8 +208,3 @@ def _answer_within(worker: _Worker, job: QueryJob, seconds: float) -> WorkerAnsw
 def _consume(done: asyncio.Future) -> None:
     if not done.cancelled():
         done.exception()  # seen: the worker was stopped on purpose
-
-
-def _report_failure(task: asyncio.Task) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        print(f"kg serve: {task.exception()}", file=sys.stderr)
