@@ -16,7 +16,9 @@ def register(subparsers) -> None:
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--format", "-f", choices=FORMATS, default="table")
     p.add_argument("--endpoint", help="a remote SPARQL 1.1 endpoint instead of the built store")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds, for remote endpoints")
+    p.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds the query may run, on the built store or the endpoint (default 60); longer: "
+                        "stopped, exit 2")
     p.add_argument("--allow-network", action="store_true", help="let SERVICE clauses reach other endpoints")
     p.set_defaults(run=run_query)
 
@@ -39,6 +41,8 @@ def run_query(args, project) -> int:
     from ..query.local import BuiltStore
     from ..query.remote import Endpoint
 
+    if not 0 < args.timeout < float("inf"):
+        raise QueryError(f"--timeout must be a number of seconds greater than 0 (got {args.timeout:g})")
     if bool(args.query) == bool(args.expression):
         raise QueryError("give a query name or file, or -e TEXT (one of them)", hint="`kg queries` lists the named ones")
     params = {}
@@ -49,7 +53,7 @@ def run_query(args, project) -> int:
         params[name.strip()] = value
     query = query_from_text(args.expression) if args.expression else args.query
     target = {"endpoint": Endpoint(args.endpoint, timeout=args.timeout)} if args.endpoint else \
-        {"store": BuiltStore.open(project)}
+        {"store": BuiltStore.open(project, timeout=args.timeout)}
     result = ask(query, params, project=project, allow_network=args.allow_network, **target)
     _print(render(result, args.format))
     return EXIT_OK

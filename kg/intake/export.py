@@ -9,6 +9,8 @@ an exported workbook ingests to the data it came from.
 
 from __future__ import annotations
 
+import gc
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
+from ..build.faults import fault_kind, sigterm_as_interrupt
 from ..build.store import current_build
 from ..errors import KgError
 from ..namespaces import GRAPH, ID, JPP, PROV, RDFS_LABEL
@@ -42,6 +45,7 @@ from .layout import (
     SHEETS,
     VALUE_ROLES,
 )
+from .messages import message
 from .tables import Table
 from .template import build_workbook, save_workbook
 from .values import NONE_MARK, CellProblem, read_value, read_year
@@ -66,15 +70,41 @@ class ExportSummary:
     triples: int
 
 
-def export_plan(project: Project, plan: str, out: Path) -> ExportSummary:
+def export_plan(project: Project, plan: str, out: Path, *, lang: str | None = None) -> ExportSummary:
+    """Write the plan to the workbook `out` (replaced whole or not at all). `lang`: of the messages ("ja", "en";
+    None: both)."""
     graphs = load_plan_graphs(project, plan)
     vocabulary = load_vocabulary(project)
     plan_iri = str(resolve_plan_iri(plan))
     rows = workbook_rows(graphs.facts, graphs.classification, plan=plan_iri, vocabulary=vocabulary)
-    save_workbook(build_workbook(vocabulary, rows), out)
+    _save(build_workbook(vocabulary, rows), Path(out), lang=lang)
     return ExportSummary(rows={k: len(v) for k, v in rows.items() if k != OTHER_SHEET.key},
                          other_statements=len(rows.get(OTHER_SHEET.key, [])),
                          triples=len(graphs.facts) + len(graphs.classification))
+
+
+def _save(book, out: Path, *, lang: str | None) -> None:
+    """Save the workbook (kg.intake.template writes a temporary copy and renames it); a write that fails (a full
+    disk, no permission) is said in a sentence, exit 2, with no file left behind. SIGTERM stops it as Ctrl-C
+    does, so that the temporary copy is removed then too."""
+    said = None
+    hook = sys.unraisablehook
+    # openpyxl's writer generators, abandoned by a failed write, complain with a traceback as they are
+    # collected: the failure is said once, below, and nothing may keep them (the error's frames) alive after.
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        with sigterm_as_interrupt():
+            save_workbook(book, out)
+    except OSError as exc:
+        code = {"space": "out.no_space", "permission": "out.no_permission"}.get(fault_kind(exc), "out.cannot_write")
+        said = "\n".join(message(code, language, path=out, reason=exc.strerror or str(exc))
+                         for language in ((lang,) if lang in ("ja", "en") else ("ja", "en")))
+    finally:
+        del book
+        gc.collect()
+        sys.unraisablehook = hook
+    if said is not None:
+        raise ExportError(said)
 
 
 def resolve_plan_iri(text: str) -> URIRef:
