@@ -63,7 +63,7 @@ class BuildWatch:
         try:
             paths, lease = lease_current_build(self.project, holder=f"kg serve (pid {os.getpid()})")
             new = await open_state(self.project, paths, limits=state.limits, in_memory=self.in_memory, lease=lease,
-                                   running=state.running)
+                                   previous=state)
         except Exception as exc:
             if lease is not None:
                 lease.release()

@@ -85,18 +85,22 @@ def _open(project: Project, build: BuildPaths) -> _Opened:
 
 
 async def open_state(project: Project, build: BuildPaths, *, limits: ServerLimits, in_memory: bool,
-                     lease: Lease | None, running: Counter | None = None) -> ServerState:
+                     lease: Lease | None, previous: ServerState | None = None) -> ServerState:
     """A state for the build, its workers started; raises (having stopped what it started) when the build cannot
-    be served. The lease is the caller's to release on failure."""
+    be served. The lease is the caller's to release on failure. `previous`: the state it follows, whose counts
+    of queries per client and of workers replaced go on."""
     opened = await asyncio.to_thread(_open, project, build)
     # Started from the event loop's thread: each worker asks Linux to kill it when its starting thread ends.
     pool = QueryPool(str(build.store), limits, dump_path=str(build.dataset) if in_memory else None)
     await pool.start()
+    if previous is not None:
+        pool.replaced = previous.pool.replaced  # for /health: the server's count, not this build's
     return ServerState(
         limits=limits, build=build, built=opened.built, triples=opened.triples, graphs=opened.graphs, pool=pool,
         site=opened.site, queries={q.name: q for q in opened.queries},
         query_page=render_query_page(opened.queries, limits=limits, build_id=build.root.name, on=opened.built),
-        version=_version(), answers=AnswerCache(limits.cache_bytes), running=running if running is not None else Counter(),
+        version=_version(), answers=AnswerCache(limits.cache_bytes),
+        running=previous.running if previous is not None else Counter(),
         lease=lease)
 
 
