@@ -281,6 +281,24 @@ def test_an_export_on_a_full_disk_ends_with_a_sentence_and_exit_2(built, tmp_pat
     assert list(tmp_path.iterdir()) == []  # neither the workbook nor a temporary copy
 
 
+def test_a_publish_on_a_full_disk_ends_with_a_sentence_and_exit_2_leaving_the_previous_site(built, tmp_path):
+    site = tmp_path / "site"
+    first = run_kg("publish", "-q", "--out", str(site), build_dir=built.build_dir, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = sorted(str(p.relative_to(site)) for p in site.rglob("*"))
+
+    def small_file_limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    result = subprocess.run(KG + ["--build-dir", str(built.build_dir), "publish", "-q", "--out", str(site)],
+                            capture_output=True, text=True, env=ENV, preexec_fn=small_file_limit, timeout=300)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "ディスクに空きがありません" in result.stderr and "the disk is full" in result.stderr, result.stderr
+    no_traceback(result.stderr)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no unfinished site beside it
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == before
+
+
 # -- kg query --timeout ----------------------------------------------------------------------------------------------
 
 def test_kg_query_stops_a_local_query_at_its_timeout(built):

@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from ..build.manifest import BuildManifest
-from ..build.store import BuildPaths, current_build, read_manifest
+from ..build.faults import fault_kind, sigterm_as_interrupt
+from ..build.manifest import BuildManifest, read_manifest_file
+from ..build.store import BuildPaths, lease_current_build
 from ..errors import KgError
 from ..namespaces import DCTERMS
 from ..project import Project
@@ -70,23 +71,35 @@ def publish_site(project: Project, *, out: Path, base_iri: str, sparql_endpoint:
     started = time.perf_counter()
     base = normalize_base(base_iri)
     endpoint = check_endpoint(sparql_endpoint)
-    build = current_build(project)
-    manifest = read_manifest(project)
-    out = Path(out).resolve()
-    _check_target(out)
-    staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    # Leased: a `kg build` meanwhile (a national site takes minutes) must not prune the build being published.
+    build, lease = lease_current_build(project, holder="kg publish")
     try:
-        result = _write_site(project, staging, build, manifest, publication=descriptions.Publication(base, endpoint),
-                             say=say)
-        (staging / MARKER).write_text(json.dumps({"base_iri": base, "build": str(build.root.name),
-                                                  "built": manifest.built}, indent=1), encoding="utf-8")
-        _move_into_place(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        manifest = read_manifest_file(build.manifest)
+        if manifest is None:
+            raise KgError(f"the build in {build.root} was made by another version of kg", hint="run `kg build --full`")
+        out = Path(out).resolve()
+        _check_target(out)
+        _remove_dead_stagings(out)
+        staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
+        try:
+            # SIGTERM stops it as Ctrl-C does: the unfinished site is removed then too.
+            with sigterm_as_interrupt():
+                if staging.exists():
+                    shutil.rmtree(staging)
+                staging.mkdir(parents=True)
+                result = _write_site(project, staging, build, manifest,
+                                     publication=descriptions.Publication(base, endpoint), say=say)
+                (staging / MARKER).write_text(json.dumps({"base_iri": base, "build": str(build.root.name),
+                                                          "built": manifest.built}, indent=1), encoding="utf-8")
+                _move_into_place(staging, out)
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise _write_fault(exc, out) from None
+            raise
+    finally:
+        if lease is not None:
+            lease.release()
     pages, charts, skipped, triples, dumps = result
     return PublishResult(out=out, pages=pages, charts=charts, skipped=skipped, triples=triples, dumps=dumps,
                          seconds=time.perf_counter() - started)
@@ -98,6 +111,36 @@ def _check_target(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise KgError(f"{out} is not empty and was not written by kg publish; nothing was changed",
                       hint="choose a new or empty folder for --out (kg publish replaces only its own earlier output)")
+
+
+def _write_fault(exc: OSError, out: Path) -> KgError:
+    """A site that could not be written, in a sentence (both languages: the command has no --lang)."""
+    where = exc.filename or out
+    kind = fault_kind(exc)
+    ja, en = {"space": ("ディスクに空きがありません", "the disk is full"),
+              "permission": ("書き込む権限がありません", "no permission to write there")}.get(
+        kind, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    return KgError(f"サイトを書き込めません（{where}）：{ja}。書きかけのサイトは消しました。前のサイトはそのままです。\n"
+                   f"the site could not be written ({where}): {en}. The unfinished site was removed; the previous "
+                   "site, if any, is unchanged.")
+
+
+def _remove_dead_stagings(out: Path) -> None:
+    """Remove the unfinished sites of publishes that were killed (their process is gone)."""
+    for staging in out.parent.glob(f".{out.name}.partial-*"):
+        pid = staging.name.rpartition("-")[2]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _move_into_place(staging: Path, out: Path) -> None:
