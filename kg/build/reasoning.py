@@ -5,7 +5,9 @@ Two ways, the same entailments for our data (tests/test_reasoning.py compares th
 - "owl-rl": owlrl's OWL 2 RL closure of everything. Thorough, but owlrl takes minutes on 100,000 triples.
 - "rules": owlrl closes the schema only (classes, properties: a few thousand triples), then the entailments the
   queries rely on are applied to the instance data in one linear pass: types from subclasses, domains and
-  ranges; super-properties; inverse and symmetric properties. This is what makes a national build possible.
+  ranges; super-properties; inverse and symmetric properties; and property chains of two links (owl:
+  propertyChainAxiom: an indicator is jpp:inPlan the plan of the element it is jpp:indicatorOf), joined through
+  an index of the chain links' triples. This is what makes a national build possible.
 - "auto" (the default) takes owl-rl for small graphs and rules above AUTO_RULES_THRESHOLD triples.
 
 Either way the result is only what is new, so the asserted graphs stay exactly what the files say. Each inferred
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 import owlrl
 import pyoxigraph as ox
 import rdflib
+import rdflib.collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..rdf.terms import rdflib_graph, to_oxigraph
@@ -36,7 +39,9 @@ _BUILTIN_PREFIXES = (str(RDF), str(RDFS), str(OWL), str(XSD))
 _TRIVIAL_TYPES = {OWL.Thing, RDFS.Resource, RDFS.Class, OWL.Class, RDF.Property, RDFS.Datatype,
                   OWL.NamedIndividual, RDFS.Literal}
 _SCHEMA_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.inverseOf, RDFS.domain, RDFS.range,
-                      OWL.equivalentClass, OWL.equivalentProperty}
+                      OWL.equivalentClass, OWL.equivalentProperty, OWL.propertyChainAxiom}
+# The RDF lists a property chain is written with (ontology files only: data files have no blank nodes).
+_LIST_PREDICATES = {RDF.first, RDF.rest}
 _SCHEMA_TYPES = {OWL.SymmetricProperty, OWL.TransitiveProperty, OWL.Class, RDFS.Class, OWL.ObjectProperty,
                  OWL.DatatypeProperty, RDF.Property, OWL.FunctionalProperty, OWL.InverseFunctionalProperty}
 
@@ -129,9 +134,7 @@ def _is_informative(triple: tuple) -> bool:
         return False
     if p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty) and s == o:
         return False
-    if p in (RDFS.subClassOf,) and o in (OWL.Thing, RDFS.Resource):
-        return False
-    return True
+    return not (p == RDFS.subClassOf and o in (OWL.Thing, RDFS.Resource))
 
 
 class _Schema:
@@ -149,6 +152,14 @@ class _Schema:
         self.symmetric: set = set()
         self.domain: dict = defaultdict(set)
         self.range: dict = defaultdict(set)
+        # (result, first link, second link) per two-link owl:propertyChainAxiom; a chain of sub-properties of
+        # its links is not expanded (our ontology has none), and a longer chain is refused rather than ignored.
+        self.chains: list[tuple] = []
+        for result, head in graph.subject_objects(OWL.propertyChainAxiom):
+            links = list(rdflib.collection.Collection(graph, head))
+            if len(links) != 2:
+                raise ValueError(f"the rules closure applies property chains of two links only: {result} has {len(links)}")
+            self.chains.append((node(result), node(links[0]), node(links[1])))
         for s, p, o in graph:
             if isinstance(s, rdflib.BNode) or isinstance(o, (rdflib.BNode, rdflib.Literal)):
                 continue  # restrictions and lists: not used by our ontology's instance entailments
@@ -197,13 +208,23 @@ class RuleEngine:
         """What owlrl entails among the class and property axioms themselves (no single premise of its own)."""
         return {ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in self.schema.schema_inferred}
 
+    @property
+    def has_chains(self) -> bool:
+        return bool(self.schema.chains)
+
     def consequences(self, premises: Iterable[ox.Triple]) -> set[ox.Triple]:
-        """Everything the premises entail, chains of rules included; the premises themselves excepted."""
+        """Everything the premises entail, chains of rules included; the premises themselves excepted.
+
+        A property chain has two premises: both must be among the premises or what they entail (for the build,
+        one file's triples), so what a chain entails is still traced to one file."""
         premises = set(premises)
         found: set = set()
         pending = list(premises)
+        joins = _ChainJoins(self.schema.chains) if self.schema.chains else None
         while pending:
             produced = self._one_step(pending)
+            if joins is not None:
+                produced += joins.step(pending)
             pending = [t for t in produced if t not in found and t not in premises]
             found.update(pending)
         return found
@@ -237,9 +258,38 @@ class RuleEngine:
         return produced
 
 
+class _ChainJoins:
+    """Semi-naive evaluation of two-link property chains: each new triple of a link is joined with every triple
+    of the other link seen so far (new ones included), so each pair is joined once it is complete."""
+
+    def __init__(self, chains: list[tuple]):
+        self.first: dict = defaultdict(list)   # first link -> [(result, second link)]
+        self.second: dict = defaultdict(list)  # second link -> [(result, first link)]
+        for result, p, q in chains:
+            self.first[p].append((result, q))
+            self.second[q].append((result, p))
+        self.objects: dict = defaultdict(set)   # (predicate, subject) -> objects
+        self.subjects: dict = defaultdict(set)  # (predicate, object) -> subjects
+
+    def step(self, triples: list[ox.Triple]) -> list[ox.Triple]:
+        new = [t for t in triples if t.predicate in self.first or t.predicate in self.second]
+        for t in new:
+            self.objects[(t.predicate, t.subject)].add(t.object)
+            self.subjects[(t.predicate, t.object)].add(t.subject)
+        produced = []
+        for t in new:
+            x, y = t.subject, t.object
+            for result, q in self.first.get(t.predicate, ()):
+                produced += [ox.Triple(x, result, z) for z in self.objects.get((q, y), ())]
+            for result, p in self.second.get(t.predicate, ()):
+                produced += [ox.Triple(w, result, y) for w in self.subjects.get((p, x), ())]
+        return produced
+
+
 def schema_triples_of(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """The class and property axioms among the triples: what the rules closure takes as its schema."""
-    return [t for t in triples if t.predicate in _OX_SCHEMA_PREDICATES
+    """The class and property axioms among the triples: what the rules closure takes as its schema (with the
+    lists a property chain is written with)."""
+    return [t for t in triples if t.predicate in _OX_SCHEMA_PREDICATES or t.predicate in _OX_LIST_PREDICATES
             or (t.predicate == _OX_TYPE and t.object in _OX_SCHEMA_TYPES)]
 
 
@@ -255,6 +305,7 @@ _OX_REFLEXIVE = {ox.NamedNode(str(p)) for p in (RDFS.subClassOf, RDFS.subPropert
                                                  OWL.equivalentProperty, OWL.sameAs)}
 _OX_TOP = {ox.NamedNode(str(OWL.Thing)), ox.NamedNode(str(RDFS.Resource))}
 _OX_SCHEMA_PREDICATES = {ox.NamedNode(str(p)) for p in _SCHEMA_PREDICATES}
+_OX_LIST_PREDICATES = {ox.NamedNode(str(p)) for p in _LIST_PREDICATES}
 _OX_SCHEMA_TYPES = {ox.NamedNode(str(t)) for t in _SCHEMA_TYPES}
 
 
