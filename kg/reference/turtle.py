@@ -24,9 +24,9 @@ HEADER = """\
 
 <{graph}reference/local-governments>
     rdfs:label "全国地方公共団体コード（都道府県・市区町村の参照データ）"@ja , "Local governments of Japan (reference data)"@en ;
-    prov:wasDerivedFrom <source/local-government-codes> , <source/local-government-codes/{dist}-{version}> .
+    prov:wasDerivedFrom <source/local-government-codes> , <source/local-government-codes/{dist}-{version_slug}> .
 
-<source/local-government-codes/{dist}-{version}> a prov:Entity ;
+<source/local-government-codes/{dist}-{version_slug}> a prov:Entity ;
     rdfs:label "{dist} {version} {csv}"@en ;
     dcterms:source <https://pypi.org/project/{dist}/{version}/> ;
     dcterms:identifier "sha256:{sha}" ;
@@ -42,7 +42,9 @@ def literal(text: str) -> str:
 
 
 def reference_turtle(national: NationalList) -> str:
-    parts = [HEADER.format(dist=DISTRIBUTION, version=national.version, csv=CSV_NAME, sha=national.sha256, id=ID, jpp=JPP,
+    parts = [HEADER.format(dist=DISTRIBUTION, version=national.version,
+                           # a dot in the last segment would read as a file extension to the publisher and the server
+                           version_slug=national.version.replace(".", "-"), csv=CSV_NAME, sha=national.sha256, id=ID, jpp=JPP,
                            rdfs=RDFS, prov=PROV, dcterms=DCTERMS, mk=PREFIXES["mk"], graph=GRAPH)]
     for row in national.rows:
         if row.kind == "prefecture":
