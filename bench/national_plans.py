@@ -29,7 +29,8 @@ UNIT_NOTATION = {"person": "人", "case": "件", "percent": "%", "household": "�
                  "yen": "円", "rate": ""}
 SCHOOLS = (("elementary-school", "小学校"), ("junior-high-school", "中学校"))
 CONCEPT_LABELS = {"dx": "デジタル・DX", "zero-carbon": "ゼロカーボン・脱炭素・GX", "sdgs": "SDGs",
-                  "diversity-inclusion": "多様性・包摂", "collaboration": "連携・協働",
+                  "diversity-inclusion": "多様性・包摂", "regional-collaboration": "広域連携・地域間連携",
+                  "co-creation": "協働・共創",
                   "well-being-health": "ウェルビーイング・健康", "information-promotion": "情報発信・シティプロモーション",
                   "sustainable-administration": "持続可能な行財政運営"}
 NATIONAL_STRATEGY = "plan/national/digital-garden-city-strategy"

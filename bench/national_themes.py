@@ -92,7 +92,7 @@ THEMES = (
             _k("移住相談件数", "case", 20, 800, 0.4), _k("転出超過数", "person", 50, 1500, -0.3))),
         MeasureTemplate("関係人口の創出と広域連携", ("regional-exchange", "migration-settlement"), (
             _k("ふるさと納税の寄附件数", "case", 500, 90000, 0.3), _k("交流イベントの参加者数", "person", 300, 20000, 0.2, qualifier="gross")),
-            link="collaboration", evidence="近隣自治体や民間企業と連携し、関係人口の創出に取り組みます"),
+            link="regional-collaboration", evidence="近隣自治体や民間企業と連携し、関係人口の創出に取り組みます"),
     )),
     Theme("safety", ("安全・安心で住み続けたいまちづくり", "将来を見据えた、安全・安心なまちづくりを推進", "災害に強く安心して暮らせるまち"),
           "災害への備えと快適な都市機能の実現により、誰もが安心して住み続けられるまちをつくります。",
@@ -170,7 +170,7 @@ VIEWPOINTS = (
     ("デジタルの力を活用した地域課題の解決", "dx", 6), ("Society5.0の実現に向けた技術の活用", "dx", 2),
     ("ゼロカーボンシティの実現", "zero-carbon", 3), ("脱炭素社会への移行（GX）", "zero-carbon", 1),
     ("SDGsの推進", "sdgs", 3), ("多様性を認め合う地域社会づくり", "diversity-inclusion", 2),
-    ("施策間連携・地域間連携による効果的な施策の推進", "collaboration", 2), ("ウェルビーイングの向上", "well-being-health", 1),
+    ("施策間連携・地域間連携による効果的な施策の推進", "regional-collaboration", 2), ("ウェルビーイングの向上", "well-being-health", 1),
     ("効果的な情報発信", "information-promotion", 1), ("持続可能な行財政運営", "sustainable-administration", 1),
     ("地域の魅力を生かしたまちづくり", None, 2), ("市民との対話を大切にする姿勢", None, 1),
 )
