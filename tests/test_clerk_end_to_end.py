@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from test_intake_clerk import at, put
 
 from kg.project import default_project
 from kg.publish import publish_site
@@ -25,6 +24,7 @@ from kg.query import BuiltStore, ask
 from kg.query.catalogue import catalogue
 
 from conftest import ROOT, run_kg
+from test_intake_clerk import at, put
 
 CODE = "132012"
 PLAN = f"plan/{CODE}/strategy-1"

@@ -57,9 +57,13 @@ SMALL_PLAN = {
         {"種類": "デジタル田園都市国家構想総合戦略", "名称": "第3期青梅市デジタル田園都市国家構想総合戦略",
          "表示名": "第3期青梅市デジタル田園都市国家構想総合戦略", "団体コード": "132055", "発行者": "132055", "期・次": "第3期",
          "期・次（数値）": 3, "状態": "案", "計画期間（初年度）": "令和7年度", "計画期間（最終年度）": "R11",
-         "関連施策の属する計画": "plan/132055/comprehensive-plan-7", "出典": "source/132055-ome-strategy", "出典の行": 3},
+         "関連施策の属する計画": "plan/132055/comprehensive-plan-7", "出典": "source/132055-ome-strategy-3"},
         {"ID": "plan/132055/comprehensive-plan-7", "種類": "総合計画", "名称": "第7次青梅市総合長期計画",
          "表示名": "第7次青梅市総合長期計画", "団体コード": "132055", "網羅性": "引用のみ"},
+        # The small plan's own document (a draft, not one of the seed texts): no line numbers to give.
+        {"ID": "source/132055-ome-strategy-3", "種類": "出典文書", "名称": "第3期青梅市総合戦略（案）",
+         "表示名": "第3期青梅市総合戦略（案）", "網羅性": "一部",
+         "網羅性の注記": "試験用の小さな計画：目標 1、方向性 1、KPI 3 件のみを記入"},
     ],
     "目標・方向": [
         {"ID": "goal-1", "種類": "目標", "階層名": "基本目標", "番号": "1", "順序": 1, "名称": "子どもを生み・育てたいまち",
@@ -347,9 +351,7 @@ def test_a_source_document_row_without_completeness_is_named_at_its_own_cell(tmp
     # The shapes find a missing value; it is reported in the column that would hold it (網羅性), not at the row's ID in column A.
     book = build_workbook(vocabulary)
     rows = [dict(r) for r in SMALL_PLAN["計画"]]
-    rows[0]["出典"] = "source/132055-ome-strategy-3"
-    rows.append({"ID": "source/132055-ome-strategy-3", "種類": "出典文書", "名称": "第3期青梅市総合戦略（案）",
-                 "表示名": "第3期青梅市総合戦略（案）"})
+    del rows[2]["網羅性"], rows[2]["網羅性の注記"]  # the source document's row, third on the sheet (row 5)
     fill(book, "計画", rows)
     for sheet, sheet_rows in SMALL_PLAN.items():
         if sheet != "計画":

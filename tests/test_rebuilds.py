@@ -22,10 +22,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rebuild_support import LABEL_QUERY, RUNAWAY, HeldRequest, build, label_in, label_of, project_copy, set_version
 
 from conftest import run_kg, wait_until
 from hardening_support import no_traceback
+from rebuild_support import LABEL_QUERY, RUNAWAY, HeldRequest, build, label_in, label_of, project_copy, set_version
 from serve_session import start_server, stop_server
 
 KG = [sys.executable, "-m", "kg"]

@@ -18,10 +18,10 @@ import time
 import httpx
 import pyoxigraph as ox
 import pytest
-from rebuild_support import RUNAWAY, SUBJECT, build, label_of, project_copy, set_version
 
 from conftest import ROOT, wait_until
 from hardening_support import client_from, no_traceback, rss_bytes
+from rebuild_support import RUNAWAY, SUBJECT, build, label_of, project_copy, set_version
 from serve_session import start_server, stop_server, worker_pids
 
 pytestmark = pytest.mark.slow
