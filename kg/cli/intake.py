@@ -66,7 +66,7 @@ def _export(args, project) -> int:
     from ..intake.export import export_plan
 
     _check_suffix(args.out, args.lang)
-    summary = export_plan(project, args.plan, args.out)
+    summary = export_plan(project, args.plan, args.out, lang=args.lang)
     sheets = ", ".join(f"{name} {count}" for name, count in summary.rows.items() if count)
     if args.lang == "ja":
         print(f"{args.out} に書き出しました：{summary.triples} トリプルを行に（{sheets}）、その他の記述 {summary.other_statements} 件")
