@@ -109,7 +109,8 @@ def links_of_shapes(triples) -> BackwardLinks:
                 _add(query_links(parse_select(query), from_focus=own), found, unbounded)
         except (UnsupportedShapes, UnsupportedQuery) as e:
             unbounded.append(f"shape {node}: {e}")
-        todo += [(p, own) for p in props.get(SH + "property", ())]
+        # sh:property on a property shape applies to its value nodes, as the nested shapes below do.
+        todo += [(p, own and path is None) for p in props.get(SH + "property", ())]
         nested = [s for name in NESTED for s in props.get(name, ())]
         try:
             nested += [s for name in NESTED_LISTS for head in props.get(name, ()) for s in read_list(index, head)]
