@@ -7,6 +7,7 @@ no external XML entities), unlike rdflib's defaults.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +91,27 @@ def parse_rdf_file(path: Path, *, base_iri: str | None = None) -> ParsedFile:
     except (OSError, ValueError) as exc:
         raise KgError(f"{path}: cannot parse: {printable(str(exc))}",
                       hint="check that the file is RDF in the format its name says") from None
-    return ParsedFile(path=path, triples=[ox.Triple(q.subject, q.predicate, q.object) for q in quads])
+    return ParsedFile(path=path, triples=_stable_blank_nodes(path, [ox.Triple(q.subject, q.predicate, q.object)
+                                                                    for q in quads]))
+
+
+def _stable_blank_nodes(path: Path, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Blank nodes named from the file's name and content and their order in it: the parser names them at random,
+    and a build must write the same dump for the same files (an incremental rebuild byte for byte as a full one).
+    The lists of the ontology's property chains are the blank nodes in practice; data files have none."""
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return triples
+    digest = hashlib.sha256(path.name.encode() + b"\0" + path.read_bytes()).hexdigest()[:16]
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term not in names:
+            names[term] = ox.BlankNode(f"b{digest}n{len(names)}")
+        return names[term]
+
+    return [ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in triples]
 
 
 def _check_xml_entities(path: Path) -> None:
