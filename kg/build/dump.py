@@ -85,9 +85,13 @@ def read_dump_section(paths: BuildPaths, section: DumpSection) -> list[ox.Triple
 
 
 def write_store_from_dump(paths: BuildPaths) -> None:
-    """The store, bulk-loaded from the dataset dump (streamed in Rust, not held in memory)."""
+    """The store, bulk-loaded from the dataset dump (streamed, not held in memory).
+
+    Parsed first and then loaded, not loaded from the file: Store.bulk_load names blank nodes afresh at random, and
+    the store must hold the dump's own names (stable per file, kg.rdf.files), so that an incremental rebuild, which
+    adds quads to a copy of the previous store, holds exactly what a build from nothing holds."""
     store = ox.Store(str(paths.store))
-    store.bulk_load(path=str(paths.dataset), format=ox.RdfFormat.N_QUADS)
+    store.bulk_extend(ox.parse(path=str(paths.dataset), format=ox.RdfFormat.N_QUADS))
     store.flush()
     store.optimize()
     del store  # closes RocksDB before the folder is published
