@@ -72,3 +72,38 @@ def test_every_indicator_value_and_citation_is_in_the_plan_of_what_it_belongs_to
     assert not rows, rows[:10]
     counted = _rows(store, "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a jpp:Indicator ; jpp:inPlan ?p }")
     assert int(counted[0]["n"]) > 0
+
+
+def test_a_city_naming_a_domain_only_in_a_statement_is_found_by_policy_domain(store):
+    """Where a municipality addresses a policy domain only in a viewpoint, guiding statement or challenge (none of
+    its plan elements is in it), question 14 (municipalities by policy domain) still lists it, with 0 elements."""
+    only_in_statements = _rows(store, """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT DISTINCT ?domain ?municipality WHERE {
+          VALUES ?class { jpp:Viewpoint jpp:GuidingStatement jpp:Challenge }
+          ?statement a ?class ; jpp:policyDomain ?node ; jpp:inPlan/jpp:municipality ?city .
+          FILTER NOT EXISTS { ?element a jpp:PlanElement ; jpp:policyDomain ?node ; jpp:inPlan/jpp:municipality ?city }
+          ?node skos:prefLabel ?domain FILTER(LANG(?domain) = "ja")
+          ?city rdfs:label ?municipality FILTER(LANG(?municipality) = "ja")
+        }""")
+    assert only_in_statements, "no municipality names a policy domain only in a statement: the test would prove nothing"
+    question = (Path(__file__).resolve().parent.parent / "queries" / "14-policy-domains.rq").read_text(encoding="utf-8")
+    answered = {(r["domain"].value, r["municipality"].value): (int(r["elements"].value), int(r["statements"].value))
+                for r in run_local(store, question).rows}
+    for row in only_in_statements:
+        elements, statements = answered[(row["domain"], row["municipality"])]
+        assert elements == 0 and statements >= 1, row
+
+
+def test_every_statement_of_direction_has_a_policy_domain_decision(store):
+    """Viewpoints, guiding statements and challenges: a policy domain, or the stated decision that the text names
+    none (jpp:noPolicyDomain true), never neither and never both."""
+    rows = _rows(store, """
+        SELECT ?statement (COUNT(?domain) AS ?domains) (SAMPLE(?none) AS ?noDomain) WHERE {
+          VALUES ?class { jpp:Viewpoint jpp:GuidingStatement jpp:Challenge }
+          ?statement a ?class .
+          OPTIONAL { ?statement jpp:policyDomain ?domain }
+          OPTIONAL { ?statement jpp:noPolicyDomain ?none }
+        } GROUP BY ?statement""")
+    assert len(rows) == 37  # 15 Aomori, 4 Ome, 7 Nishitokyo, 11 Atsugi (Kiyose's excerpt states none)
+    assert all((int(r["domains"]) > 0) != (r.get("noDomain") == "true") for r in rows), rows
