@@ -51,6 +51,8 @@ WORDS: dict[str, tuple[str | None, str, str]] = {
                              "Only a target may be a direction (増加/減少/現状維持): give a baseline a number and unit."),
     "ViewpointShape": ("shared_viewpoint", "「共通視点」と「共通視点なし」の両方が書かれています。どちらか一方にしてください。",
                        "Both 共通視点 (shared viewpoint) and 共通視点なし (no shared viewpoint) are filled in: keep one."),
+    "NoPolicyDomainShape": ("policy_domain", "「政策分野」と「政策分野なし」の両方が書かれています。どちらか一方にしてください。",
+                            "Both 政策分野 (policy domain) and 政策分野なし (no policy domain) are filled in: keep one."),
     "ThematicLinkShape": (None, "この行は重複しています：対象の視点はすでに同じ共通視点に対応付けられています。この行を消してください。",
                           "This row repeats what the viewpoint already says with its 共通視点: delete the row."),
 }
