@@ -120,6 +120,8 @@ def comprehensive_plan(m: Municipality, *, seed: int) -> tuple[PlanFiles, Citabl
     facts.append(_provenance(Resource(ref(f"{plan}/future-image"), "jpp:FutureImage")
                              .add("rdfs:label", text(f"人が輝き、未来へつながる{m.name}"))
                              .add("jpp:levelName", text("将来都市像")).add("jpp:inPlan", ref(plan)), source, lines))
+    # A slogan for the whole city: its words name no policy domain (as Aomori's 将来都市 in the seeds).
+    classification.append(Resource(ref(f"{plan}/future-image"), comment="future image").add("jpp:noPolicyDomain", "true"))
     writing = _PlanWriting(facts, classification, rng, plan, source, lines)
     _viewpoints(writing, count=rng.choice((0, 0, 1, 2)))
     # Plans of some cities structure goals as pillars (柱), a narrower kind of goal: queries see them through inference.
@@ -339,20 +341,22 @@ def _viewpoints(writing: _PlanWriting, *, count: int) -> None:
     facts, classification, rng = writing.facts, writing.classification, writing.rng
     plan, source, lines = writing.plan, writing.source, writing.lines
     level = rng.choice(VIEWPOINT_LEVEL_NAMES)
-    chosen: list[tuple[str, str | None, int]] = []
+    chosen: list[tuple[str, str | None, int, tuple[str, ...]]] = []
     pool = list(VIEWPOINTS)
     while len(chosen) < count and pool:
-        pick = rng.choices(pool, weights=[w for _, _, w in pool])[0]
+        pick = rng.choices(pool, weights=[w for _, _, w, _ in pool])[0]
         pool.remove(pick)
         chosen.append(pick)
-    for n, (wording, concept, _weight) in enumerate(chosen, start=1):
+    for n, (wording, concept, _weight, domains) in enumerate(chosen, start=1):
         node = f"{plan}/viewpoint-{n}"
         facts.append(_provenance(Resource(ref(node), "jpp:Viewpoint").add("rdfs:label", text(wording))
                                  .add("jpp:levelName", text(level)).add("jpp:localNumber", text(str(n), None))
                                  .add("jpp:sequence", str(n)).add("jpp:inPlan", ref(plan)), source, lines))
         mapping = Resource(ref(node), comment=wording)
-        classification.append(mapping.add("jpp:mapsToConcept", f"vp:{concept}") if concept
-                              else mapping.add("jpp:noSharedConcept", "true"))
+        mapping = mapping.add("jpp:mapsToConcept", f"vp:{concept}") if concept else mapping.add("jpp:noSharedConcept", "true")
+        for domain in domains:
+            mapping = mapping.add("jpp:policyDomain", f"pd:{domain}")
+        classification.append(mapping if domains else mapping.add("jpp:noPolicyDomain", "true"))
 
 
 def _link(classification: list[Resource], element: str, name: str, measure: MeasureTemplate, source: str,

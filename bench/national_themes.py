@@ -163,16 +163,21 @@ THEMES = (
     )),
 )
 
-# A city's own cross-cutting viewpoints (共通する視点 …) and the shared concept this project maps each to; None means
-# the project decided no shared concept fits (jpp:noSharedConcept true). Weights make DX the most common, as in the
-# seeds and the national strategy.
+# A city's own cross-cutting viewpoints (共通する視点 …), the shared concept this project maps each to, and the policy
+# domains it addresses. None for the concept means the project decided no shared concept fits (jpp:noSharedConcept
+# true); no domains means the wording names none (jpp:noPolicyDomain true), as for Atsugi's SDGs viewpoint. Weights
+# make DX the most common, as in the seeds and the national strategy.
 VIEWPOINTS = (
-    ("デジタルの力を活用した地域課題の解決", "dx", 6), ("Society5.0の実現に向けた技術の活用", "dx", 2),
-    ("ゼロカーボンシティの実現", "zero-carbon", 3), ("脱炭素社会への移行（GX）", "zero-carbon", 1),
-    ("SDGsの推進", "sdgs", 3), ("多様性を認め合う地域社会づくり", "diversity-inclusion", 2),
-    ("施策間連携・地域間連携による効果的な施策の推進", "regional-collaboration", 2), ("ウェルビーイングの向上", "well-being-health", 1),
-    ("効果的な情報発信", "information-promotion", 1), ("持続可能な行財政運営", "sustainable-administration", 1),
-    ("地域の魅力を生かしたまちづくり", None, 2), ("市民との対話を大切にする姿勢", None, 1),
+    ("デジタルの力を活用した地域課題の解決", "dx", 6, ("administration-dx",)),
+    ("Society5.0の実現に向けた技術の活用", "dx", 2, ("administration-dx",)),
+    ("ゼロカーボンシティの実現", "zero-carbon", 3, ("climate",)), ("脱炭素社会への移行（GX）", "zero-carbon", 1, ("climate",)),
+    ("SDGsの推進", "sdgs", 3, ()), ("多様性を認め合う地域社会づくり", "diversity-inclusion", 2, ("human-rights-diversity",)),
+    ("施策間連携・地域間連携による効果的な施策の推進", "regional-collaboration", 2, ("regional-exchange",)),
+    ("ウェルビーイングの向上", "well-being-health", 1, ("health-medical",)),
+    ("効果的な情報発信", "information-promotion", 1, ("city-promotion",)),
+    ("持続可能な行財政運営", "sustainable-administration", 1, ("administration-dx", "finance")),
+    ("地域の魅力を生かしたまちづくり", None, 2, ("city-promotion",)),
+    ("市民との対話を大切にする姿勢", None, 1, ("community-collaboration",)),
 )
 
 GOAL_LEVEL_NAMES = ("基本目標", "政策", "基本政策", "将来像")
