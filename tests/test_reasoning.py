@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 
-from kg.build.reasoning import inferred_triples
+from kg.build.reasoning import closure_by_graph, inferred_triples, merged_resources
+from kg.build.result import BuildMergesResources
 from kg.rdf.dataset import load_project_dataset
 
 JPP = "https://w3id.org/jp-plan-kg/ontology#"
@@ -29,3 +31,45 @@ def test_entailments_the_queries_use(project):
     assert ox.Triple(ome, RDF_TYPE, ox.NamedNode(JPP + "Plan")) in inferred
     asserted = set(load_project_dataset(project).all_triples())
     assert not inferred & asserted
+
+
+ID = "https://w3id.org/jp-plan-kg/id/"
+OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+
+
+def _iri(path: str) -> ox.NamedNode:
+    return ox.NamedNode(ID + path)
+
+
+@pytest.mark.parametrize("closure", ["owl-rl", "rules"])
+def test_a_shared_kpi_a_relisted_item_and_a_measure_in_two_plans_merge_nothing(project, closure):
+    # Each a natural statement of real plans (issue 20): once, the closure made Ome's 2-② and 2-③ one resource.
+    ome = "plan/132055/strategy-2"
+    natural = [
+        # a KPI two directions share, stated from the second direction
+        ox.Triple(_iri(f"{ome}/goal-2/direction-3"), ox.NamedNode(JPP + "hasIndicator"), _iri(f"{ome}/goal-2/direction-2/kpi-1")),
+        # an item listed again (再掲) under a second goal
+        ox.Triple(_iri(f"{ome}/goal-3"), ox.NamedNode(JPP + "hasPart"), _iri(f"{ome}/goal-2/direction-1")),
+        # a measure that belongs to two integrated plans
+        ox.Triple(_iri("plan/132055/comprehensive-plan-7/measure-2-1"), ox.NamedNode(JPP + "inPlan"), _iri(ome)),
+    ]
+    asserted = load_project_dataset(project).all_triples() + natural
+    closed = closure_by_graph([("", asserted)], closure=closure)
+    assert merged_resources(closed) == []
+    assert not [t for t in closed.triples() if t.predicate == OWL_SAME_AS]
+    # The statements mean what they say: the KPI measures both directions.
+    assert ox.Triple(_iri(f"{ome}/goal-2/direction-2/kpi-1"), ox.NamedNode(JPP + "indicatorOf"),
+                     _iri(f"{ome}/goal-2/direction-3")) in set(closed.triples())
+
+
+def test_the_build_guard_names_resources_a_functional_property_would_merge():
+    ex = "http://example.org/"
+    owl = "http://www.w3.org/2002/07/owl#"
+    triples = [ox.Triple(ox.NamedNode(ex + "p"), RDF_TYPE, ox.NamedNode(owl + "FunctionalProperty")),
+               ox.Triple(ox.NamedNode(ex + "p"), RDF_TYPE, ox.NamedNode(owl + "ObjectProperty")),
+               ox.Triple(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "b")),
+               ox.Triple(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "c"))]
+    merged = merged_resources(closure_by_graph([("", triples)], closure="owl-rl"))
+    assert merged == [(f"<{ex}b>", f"<{ex}c>")]
+    message = str(BuildMergesResources(merged))
+    assert f"<{ex}b>" in message and "owl:FunctionalProperty" in message

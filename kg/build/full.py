@@ -20,8 +20,8 @@ from .faults import unfinished_builds_removed
 from .incremental import rebuild
 from .manifest import BuildManifest, FileState, GraphRecord, inferred_record
 from .municipalities import municipality_index
-from .reasoning import closure_by_graph, schema_triples_of
-from .result import BuildInvalid, BuildResult
+from .reasoning import closure_by_graph, merged_resources, schema_triples_of
+from .result import BuildInvalid, BuildMergesResources, BuildResult
 from .store import new_build_folder, publish
 
 
@@ -65,6 +65,8 @@ def _from_nothing(project: Project, *, closure: str, lang: str, say: Callable[[s
                                     lang=lang, progress=say)
     if not report.conforms:
         raise BuildInvalid(report)
+    if merged := merged_resources(inferred):
+        raise BuildMergesResources(merged)
     index = municipality_index(dataset, dependencies)
     paths = new_build_folder(project)
     sections = [(g.iri, g.triples) for g in dataset.graphs]

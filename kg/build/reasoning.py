@@ -106,6 +106,15 @@ def closure_by_graph(graphs: list[tuple[str, list[ox.Triple]]], *, closure: str 
     return Closure(kind, by_graph, residual)
 
 
+def merged_resources(closure: Closure) -> list[tuple[str, str]]:
+    """Pairs of different resources the closure says are the same (owl:sameAs), each pair once. The build refuses
+    to publish these: no property of our ontology should ever merge two resources."""
+    same_as = OWL.sameAs.toPython()
+    pairs = {tuple(sorted((str(t.subject), str(t.object)))) for t in closure.triples()
+             if t.predicate.value == same_as and t.subject != t.object}
+    return sorted(pairs)
+
+
 def inferred_triples(asserted: Iterable[ox.Triple], *, closure: str = "auto") -> list[ox.Triple]:
     """Every inferred triple of the asserted triples taken as one graph."""
     return closure_by_graph([("", list(asserted))], closure=closure).triples()
