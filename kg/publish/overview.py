@@ -136,7 +136,7 @@ def viewpoint_matrix(view: GraphView, builder: PageBuilder, municipalities: list
 
 def domain_matrix(view: GraphView, builder: PageBuilder, columns: list[Link], page: str) -> Matrix:
     found = _rows(view, """SELECT ?d ?m (COUNT(DISTINCT ?e) AS ?n) WHERE {
-        ?e jpp:policyDomain ?d ; jpp:inPlan/jpp:municipality ?m } GROUP BY ?d ?m""")
+        ?e a jpp:PlanElement ; jpp:policyDomain ?d ; jpp:inPlan/jpp:municipality ?m } GROUP BY ?d ?m""")
     counts_by = {(r["d"].value, r["m"].value): int(r["n"].value) for r in found}
     domains = view.subjects(SKOS + "inScheme", POLICY_DOMAIN_SCHEME)
     top = max(counts_by.values(), default=1) or 1
