@@ -198,6 +198,18 @@ def test_shape_violations_are_reported_at_the_cell_they_came_from(tmp_path, proj
     assert len(result.problems) == 2
 
 
+def test_a_statement_with_policy_domains_and_none_is_reported_at_its_cell(tmp_path, project, vocabulary):
+    edits = {"視点・理念": {0: {"政策分野": "行政運営・DX", "政策分野なし": True}}}
+    workbook = small_plan_workbook(tmp_path / "domain-and-none.xlsx", vocabulary, **edits)
+    result = ingest(workbook, project=project, lang="ja")
+    assert [p.address for p in result.problems] == [address("視点・理念", "政策分野", 3)], \
+        [p.render("ja") for p in result.problems]
+    assert "「政策分野」と「政策分野なし」の両方" in result.problems[0].render("ja")
+    # Either one alone is accepted.
+    alone = small_plan_workbook(tmp_path / "domain.xlsx", vocabulary, **{"視点・理念": {0: {"政策分野": "行政運営・DX"}}})
+    assert not ingest(alone, project=project, lang="ja").problems
+
+
 def test_a_folder_of_csv_files_reads_like_the_workbook(tmp_path, project, vocabulary):
     workbook = small_plan_workbook(tmp_path / "small.xlsx", vocabulary)
     folder = tmp_path / "csv"

@@ -260,6 +260,13 @@ ex:Plan a sh:NodeShape ; sh:targetClass ex:Plan ;
 """
     assert links_of_shapes(triples(nested)).unbounded  # backward from a value node, possibly another file's
 
+    # sh:property directly on a property shape: its focus nodes are the value nodes too.
+    under_property = HEAD + """
+ex:Plan a sh:NodeShape ; sh:targetClass ex:Plan ;
+    sh:property [ sh:path ex:measure ; sh:property [ sh:path [ sh:inversePath ex:cites ] ; sh:minCount 1 ] ] .
+"""
+    assert links_of_shapes(triples(under_property)).unbounded
+
     late = HEAD + ("ex:S a sh:NodeShape ; sh:targetClass ex:Plan ;\n"
                    "    sh:property [ sh:path ( ex:a [ sh:inversePath ex:b ] ) ; sh:minCount 1 ] .")
     assert links_of_shapes(triples(late)).unbounded  # backward after a step forward
