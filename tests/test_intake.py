@@ -206,7 +206,8 @@ def test_a_statement_with_policy_domains_and_none_is_reported_at_its_cell(tmp_pa
         [p.render("ja") for p in result.problems]
     assert "「政策分野」と「政策分野なし」の両方" in result.problems[0].render("ja")
     # Either one alone is accepted.
-    alone = small_plan_workbook(tmp_path / "domain.xlsx", vocabulary, **{"視点・理念": {0: {"政策分野": "行政運営・DX"}}})
+    domain_only = {"視点・理念": {0: {"政策分野": "行政運営・DX"}}}  # a sheet name, not a Python name (・)
+    alone = small_plan_workbook(tmp_path / "domain.xlsx", vocabulary, **domain_only)
     assert not ingest(alone, project=project, lang="ja").problems
 
 
