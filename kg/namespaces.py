@@ -31,6 +31,10 @@ DCAT = "http://www.w3.org/ns/dcat#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 SDG = "http://metadata.un.org/sdg/"
+QB = "http://purl.org/linked-data/cube#"             # the W3C Data Cube vocabulary (kg.publish.cube)
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
+SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
 
 RDF_TYPE = RDF + "type"
 RDFS_LABEL = RDFS + "label"
@@ -47,11 +51,14 @@ PREFIXES: dict[str, str] = {
     "u": VOCAB + "unit/",
     "q": VOCAB + "qualifier/",
     "td": VOCAB + "target-direction/",
+    "pol": VOCAB + "polarity/",
     "bd": VOCAB + "breakdown/",
     "ps": VOCAB + "plan-status/",
     "cm": VOCAB + "completeness/",
     "rc": VOCAB + "revision-change/",
     "mk": VOCAB + "municipality-kind/",
+    "vk": VOCAB + "value-kind/",
+    "cbd": VOCAB + "cube-breakdown/",
     "sdg": SDG,
     "rdf": RDF,
     "rdfs": RDFS,
@@ -68,6 +75,10 @@ PREFIXES: dict[str, str] = {
     "dcat": DCAT,
     "sd": SD,
     "formats": FORMATS,
+    "qb": QB,
+    "sdmx-dimension": SDMX_DIMENSION,
+    "sdmx-measure": SDMX_MEASURE,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
 }
 
 # Prefixes whose local names are paths (id:plan/132055/…, graph:classification/…). Oxigraph's Turtle writer escapes

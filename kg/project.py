@@ -66,6 +66,13 @@ def _in_language(lang: str | None, ja: tuple[str, str], en: tuple[str, str]) -> 
 
 REFERENCE_FILES = ("municipalities.ttl", "sources.ttl", "external-plans.ttl")  # in data/ttl/
 REFERENCE_FOLDER = "reference"  # data/ttl/reference/*.ttl
+CLASSIFICATION_FOLDER = "classification"  # data/ttl/classification/<same name as the source facts' file>
+
+
+def classification_file_for(facts: Path) -> Path:
+    """data/ttl/<name>.ttl → data/ttl/classification/<name>.ttl: where the project keeps a plan's editorial
+    classification (policy domains, viewpoint mappings, thematic links), beside the file of its source facts."""
+    return Path(facts).parent / CLASSIFICATION_FOLDER / Path(facts).name
 
 
 @dataclass(frozen=True)

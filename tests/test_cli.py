@@ -18,6 +18,7 @@ from kg.rdf.files import parse_rdf_file
 from conftest import ROOT, run_kg
 
 VALID_PLAN = ROOT / "data" / "ttl" / "132055-ome-strategy.ttl"
+VALID_CLASSIFICATION = ROOT / "data" / "ttl" / "classification" / VALID_PLAN.name
 
 
 def test_build_writes_a_store_and_reports_counts(tmp_path):
@@ -122,7 +123,9 @@ def test_query_named_default_and_formats(built):
     as_json = json.loads(run_kg("query", "5", "--format", "json", build_dir=built.build_dir).stdout)
     assert as_json["head"]["vars"][0] == "municipality" and len(as_json["results"]["bindings"]) == len(rows)
     tsv = run_kg("query", "05-kpi-values", "--format", "tsv", build_dir=built.build_dir).stdout
-    assert tsv.splitlines()[0].startswith("?municipality\t") and '"出生数"@ja' in tsv
+    # Plain values for spreadsheets (issue 21), not SPARQL's "出生数"@ja, "615"^^xsd:integer.
+    assert tsv.splitlines()[0].startswith("municipality\t") and "\t出生数\t" in tsv and "@ja" not in tsv
+    assert "^^" not in tsv
     md = run_kg("query", "05-kpi-values", "--format", "md", build_dir=built.build_dir).stdout
     assert md.startswith("| municipality |")
     table = run_kg("query", "05-kpi-values", build_dir=built.build_dir).stdout
@@ -170,9 +173,14 @@ def test_query_without_a_build_says_so(tmp_path):
 
 
 def test_queries_lists_the_catalogue():
-    result = run_kg("queries")
+    result = run_kg("queries", "--lang", "en")
     assert result.returncode == 0
     assert "13-plans-in-force" in result.stdout and "year (integer, default 2026)" in result.stdout
+    assert "Which plans are in force in a fiscal year?" in result.stdout
+    # Japanese by default, as kg's other messages for clerks: each question's summary_ja.
+    ja = run_kg("queries")
+    assert "ある年度に計画期間中の計画はどれか" in ja.stdout and "year (integer, 既定値 2026)" in ja.stdout
+    assert "Which plans are in force" not in ja.stdout
     checks = run_kg("queries", "--checks")
     assert "orphan-elements" in checks.stdout
 
@@ -192,12 +200,33 @@ def test_describe_and_stats(built):
 def test_validate_reads_other_rdf_formats(tmp_path):
     import pyoxigraph as ox
 
-    triples = list(ox.parse(path=str(VALID_PLAN), format=ox.RdfFormat.TURTLE))
+    # The plan's classification, in the same format, sits where the project keeps it: classification/<same name>.
+    facts = list(ox.parse(path=str(VALID_PLAN), format=ox.RdfFormat.TURTLE))
+    classification = list(ox.parse(path=str(VALID_CLASSIFICATION), format=ox.RdfFormat.TURTLE))
+    (tmp_path / "classification").mkdir()
     for suffix, fmt in ((".nt", ox.RdfFormat.N_TRIPLES), (".jsonld", ox.RdfFormat.JSON_LD), (".rdf", ox.RdfFormat.RDF_XML)):
         path = tmp_path / f"ome{suffix}"
-        ox.serialize(triples, output=str(path), format=fmt)
+        ox.serialize(facts, output=str(path), format=fmt)
+        ox.serialize(classification, output=str(tmp_path / "classification" / path.name), format=fmt)
         result = run_kg("validate", str(path))
         assert result.returncode == 0, (suffix, result.stdout, result.stderr)
+
+
+def test_validate_judges_a_plan_file_with_its_classification_file(tmp_path):
+    """A viewpoint's shared concept is the project's classification, kept in classification/<same name>: a
+    plan file validated alone brings that file along; without it, the decision is reported missing."""
+    alone = tmp_path / VALID_PLAN.name
+    shutil.copy2(VALID_PLAN, alone)
+    result = run_kg("validate", "--lang", "en", str(alone))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.count("ViewpointShape-mapsToConcept-decision") == 3, result.stdout
+    assert "strategy-2/viewpoint-1" in result.stdout and "No decision on the viewpoint's shared concept" in result.stdout
+    (tmp_path / "classification").mkdir()
+    shutil.copy2(VALID_CLASSIFICATION, tmp_path / "classification" / VALID_PLAN.name)
+    assert run_kg("validate", str(alone)).returncode == 0
+    # Given both, the classification is read once (no duplicate findings, the same answer).
+    both = run_kg("validate", str(alone), str(tmp_path / "classification" / VALID_PLAN.name))
+    assert both.returncode == 0, both.stdout + both.stderr
 
 
 def test_validate_never_fetches_a_remote_jsonld_context(tmp_path):

@@ -72,5 +72,52 @@ def test_ontology_metadata(ontology):
 
 
 def test_sdgs_use_the_un_iris(ontology):
-    goals = {str(s) for s in ontology.subjects(rdflib.SKOS.inScheme, rdflib.URIRef("https://w3id.org/jp-plan-kg/vocab/sdg"))}
+    collection = rdflib.URIRef("https://w3id.org/jp-plan-kg/vocab/sdg")
+    goals = {str(o) for o in ontology.objects(collection, rdflib.SKOS.member)}
     assert goals == {f"http://metadata.un.org/sdg/{i}" for i in range(1, 18)}
+    # The UN's own scheme and English prefLabels are not restated (issue 20: merged with the UN's KOS, no goal may
+    # have two prefLabels in one language); the Japanese names are ours, the English short names altLabels.
+    for goal in goals:
+        goal = rdflib.URIRef(goal)
+        assert not list(ontology.objects(goal, rdflib.SKOS.inScheme))
+        assert not list(ontology.objects(goal, rdflib.SKOS.topConceptOf))
+        assert {lit.language for lit in ontology.objects(goal, rdflib.SKOS.prefLabel)} == {"ja"}
+        assert [lit.language for lit in ontology.objects(goal, rdflib.SKOS.altLabel)] == ["en"]
+
+
+# Object properties whose subject or value may be of several classes: a domain or range would type them wrongly
+# (the closure materialises rdfs:domain and rdfs:range), so none is declared and the shapes check them instead.
+OPEN_ENDED = {"hasIndicator": "element, plan or challenge", "indicatorOf": "element, plan or challenge",
+              "hasChange": "element, indicator or statement", "changeOf": "element, indicator or statement",
+              "inVersion": "element, indicator or statement",
+              "linkedResource": "element or statement",
+              "mergedFrom": "of the subject's own class", "replaces": "of the subject's own class",
+              "municipality": "plan, document or statement", "eStatArea": "e-Stat's code, not ours to type",
+              "inPlan": "every kind of resource of a plan", "completeness": "plan or document",
+              "planStatus": "plan, plan version or document", "derivedProperty": "any resource", "unit": "indicator or value",
+              "qualifier": "indicator or value",
+              "policyDomain": "element or statement", "nationalDirection": "goal", "sdgGoal": "element or statement",
+              "editorialLabel": "plan or element", "isProvisional": "element or statement",
+              "noPolicyDomain": "statement", "noSharedConcept": "viewpoint", "noValuesInSource": "indicator",
+              "seedLine": "any resource", "sequence": "element or statement", "statedMeasureCount": "plan",
+              "statedPolicyCount": "plan", "citedTitle": "citation", "documentPart": "document", "edition": "plan",
+              "periodLabel": "plan", "revisionDate": "revision", "seedFile": "document", "valueLabel": "value",
+              "yearLabel": "value"}
+
+
+def test_every_own_property_has_a_range_and_a_domain_where_one_is_true(ontology):
+    """Issue 20: a domain and a range for every property where one is true; the rest are named above, with why."""
+    missing = []
+    for kind in (rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty):
+        for prop in ontology.subjects(rdflib.RDF.type, kind):
+            name = str(prop).rsplit("#", 1)[-1]
+            if not str(prop).startswith(JPP) or name in OPEN_ENDED:
+                continue
+            if not list(ontology.objects(prop, rdflib.RDFS.range)):
+                missing.append(f"{name}: no range")
+            if kind == rdflib.OWL.ObjectProperty and not list(ontology.objects(prop, rdflib.RDFS.domain)) \
+                    and not list(ontology.objects(prop, rdflib.OWL.inverseOf)):
+                missing.append(f"{name}: no domain")
+    assert not missing, missing
+    for prop in ontology.subjects(rdflib.RDF.type, rdflib.OWL.DatatypeProperty):
+        assert list(ontology.objects(prop, rdflib.RDFS.range)), f"{prop}: a datatype property without a range"

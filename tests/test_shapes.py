@@ -348,6 +348,8 @@ def focus_nodes(data: Graph, fixture_subjects: set, shape: URIRef) -> set:
             initBindings={"class": cls})}
     for prop in shapes.objects(shape, SH.targetSubjectsOf):
         nodes |= set(data.subjects(prop, None))
+    for prop in shapes.objects(shape, SH.targetObjectsOf):
+        nodes |= set(data.objects(None, prop))
     return nodes & fixture_subjects
 
 

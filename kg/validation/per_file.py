@@ -89,7 +89,7 @@ def validate_project_files(project: Project, *, data_files: list[Path] | None = 
     file_digest = {path: known.get(path) or hashlib.sha256(path.read_bytes()).digest() for path in data_files}
     units = _units(project, data_files, dependencies, file_digest, env)
     # Fail closed here too: with every result cached, no engine would run to notice there is nothing to check.
-    require_something_to_check(project, has_data=bool(units), lang=lang)
+    require_something_to_check(project, has_data=bool(data_files) or bool(project.reference_files()), lang=lang)
     issues: list[ValidationIssue] = []
     todo = []
     for unit, needs, key in units:

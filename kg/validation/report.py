@@ -44,18 +44,21 @@ class ValidationReport:
 
 HEADINGS = {
     "ja": {"ok": "適合しています（違反 0 件）。", "bad": "{n} 件の問題があります（{r} 件の資源）。",
+           "warnings": "適合しています（違反 0 件）。警告が {n} 件あります（{r} 件の資源）。確かめてください。",
            "path": "プロパティ", "value": "値", "shape": "シェイプ", "file": "ファイル", "fix": "対処"},
     "en": {"ok": "Conforms (0 violations).", "bad": "{n} problem(s) in {r} resource(s).",
+           "warnings": "Conforms (0 violations), with {n} warning(s) in {r} resource(s) to check.",
            "path": "property", "value": "value", "shape": "shape", "file": "file", "fix": "what to do"},
 }
 
 
 def render_text(report: ValidationReport, *, lang: str = "ja") -> str:
     h = HEADINGS["ja" if lang == "ja" else "en"]
-    if report.conforms:
+    if not report.issues:
         return h["ok"]
     grouped = report.by_resource()
-    lines = [h["bad"].format(n=len(report.issues), r=len(grouped))]
+    # Warnings (sh:Warning, e.g. a target year before its baseline's) are shown, and the data still conforms.
+    lines = [h["warnings" if report.conforms else "bad"].format(n=len(report.issues), r=len(grouped))]
     for focus, issues in grouped.items():
         # Labels and values come from the data: control characters are shown as escapes, never sent to a terminal.
         label = printable(issues[0].focus_label or "")

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ..errors import KgError
-from ..project import Project
+from ..project import Project, classification_file_for
 from ..rdf.files import parse_rdf_file
 from .country import check_country, project_registry
 from .literals import check_literals
@@ -131,7 +131,13 @@ def require_something_to_check(project: Project, *, has_data: bool, lang: str) -
 
 def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja", inference: str = "none",
                    engine: str = "auto") -> ValidationReport:
-    """Validate new plan data files together with the ontology and the reference data they link to."""
+    """Validate new plan data files together with the ontology and the reference data they link to.
+
+    A plan's source facts and this project's classification of them are kept in two files
+    (data/ttl/<name>.ttl and classification/<name>.ttl) but are judged together: some decisions the shapes ask
+    for (a viewpoint's shared concept, or that none fits) are classification. So a file given alone brings its
+    classification file along where one exists beside it; without one, those decisions are reported missing."""
+    paths = with_classification_files(paths)
     require_readable(paths, lang)
     origin: dict[str, set[str]] = {}
     data: list[ox.Triple] = []
@@ -146,3 +152,17 @@ def validate_files(paths: Sequence[Path], *, project: Project, lang: str = "ja",
                             context=DataContext(origin={k: tuple(sorted(v)) for k, v in origin.items()}))
 
 
+
+
+def with_classification_files(paths: Sequence[Path]) -> list[Path]:
+    """The given files, each followed by its classification file where one exists and was not given."""
+    given = [Path(p) for p in paths]
+    named = {p.resolve() for p in given if p.exists()}
+    out: list[Path] = []
+    for path in given:
+        out.append(path)
+        companion = classification_file_for(path)
+        if companion.is_file() and companion.resolve() not in named:
+            named.add(companion.resolve())
+            out.append(companion)
+    return out

@@ -64,6 +64,8 @@ def _vocabulary(key: tuple) -> Vocabulary:
                 properties.add(subject)
         elif predicate == IN_SCHEME:
             schemes.setdefault(subject, set()).add(value)
+        elif predicate == SKOS + "member":  # a collection of another's concepts (the UN's SDGs) counts as their scheme
+            schemes.setdefault(value, set()).add(subject)
         elif predicate == RDFS + "subClassOf":
             parents.setdefault(subject, set()).add(value)
         elif predicate == RDFS + "range":
