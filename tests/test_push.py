@@ -25,7 +25,7 @@ from kg.remote.graph_store import GraphStoreClient, GraphStoreError
 from kg.remote.push import GraphUpload, PushError, graphs_of_build, push_graphs
 
 from conftest import ROOT, manifest_of, run_kg
-from virtuoso_session import dba_credentials, push_environment, session_virtuoso
+from virtuoso_session import dba_credentials, emptied, push_environment, session_virtuoso
 
 EX = "https://example.org/push-test/"
 GRAPH_A, GRAPH_B, GRAPH_C = (GRAPH_BASE + f"test-push/{name}" for name in "abc")
@@ -68,6 +68,7 @@ def closed_port() -> int:
 @pytest.mark.virtuoso
 def test_push_replaces_each_graph_and_a_repeat_changes_nothing(virtuoso, tmp_path, monkeypatch):
     push_environment(virtuoso, monkeypatch)
+    emptied(virtuoso)  # the prune below would also delete what other tests pushed
     first = make_build(tmp_path / "first", {GRAPH_A: [triple("s1", "一"), triple("s2", "二"), triple("s3", "三")],
                                             GRAPH_B: [triple("s4", "四"), triple("s5", "五")],
                                             GRAPH_C: [triple("s6", "六")]})

@@ -45,7 +45,7 @@ def test_kpis_of_each_plan_by_inplan_are_the_seeds_kpis(store):
 def test_atsugi_new_and_merged_kpis_are_in_its_plan(store):
     rows = _rows(store, """
         SELECT DISTINCT ?status WHERE {
-          ?kpi a jpp:KPI ; jpp:inPlan ?plan ; jpp:revisionStatus ?status .
+          ?kpi a jpp:KPI ; jpp:inPlan ?plan ; jpp:hasChange/jpp:revisionStatus ?status .
           ?plan jpp:municipality/rdfs:label "厚木市"@ja .
         }""")
     statuses = {r["status"].rsplit("/", 1)[-1] for r in rows}

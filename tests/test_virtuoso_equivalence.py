@@ -12,18 +12,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build.store import current_build, read_manifest
+from kg.build.store import read_manifest
 from kg.query import BuiltStore, ask
 from kg.query.catalogue import catalogue
 from kg.query.compare import multiset_difference, rows_as_values
 from kg.query.formats import RESULTS_FORMATS, render
 from kg.query.local import run_local
 from kg.query.remote import run_remote
-from kg.remote.graph_store import GraphStoreClient
-from kg.remote.push import graphs_of_build, push_graphs
 
 from conftest import ROOT, run_kg
-from virtuoso_session import dba_credentials, session_virtuoso
+from virtuoso_session import endpoint_holding, session_virtuoso
 
 pytestmark = pytest.mark.virtuoso
 
@@ -33,6 +31,9 @@ CASES = [(json.loads(path.read_text(encoding="utf-8"))["query"], i, case)
          for i, case in enumerate(json.loads(path.read_text(encoding="utf-8"))["cases"])]
 CHECKS = catalogue(ROOT / "queries", checks=True)
 FORMATS = ("table", "md", "csv", "tsv", "json", "xml")
+# Questions the seeds give no rows to (no achieved values are reported in them): compared on Virtuoso with data that
+# answers them, in the module named.
+PROVED_ELSEWHERE = {"17-kpi-progress": "tests/test_virtuoso_monitoring.py"}
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +44,7 @@ def virtuoso(request, tmp_path_factory):
 @pytest.fixture(scope="module")
 def endpoint(virtuoso, built) -> str:
     """The SPARQL endpoint of a Virtuoso holding exactly the build (graphs other tests pushed are pruned)."""
-    uploads = graphs_of_build(current_build(built), read_manifest(built))
-    with GraphStoreClient(virtuoso.graph_store_endpoint, credentials=dba_credentials(virtuoso)) as client:
-        push_graphs(uploads, client, prune_sparql=virtuoso.sparql_endpoint)
-    return virtuoso.sparql_endpoint
+    return endpoint_holding(virtuoso, built)
 
 
 def test_server_holds_each_graph_of_the_build(built, endpoint):
@@ -67,6 +65,9 @@ def test_question_answers_as_locally(built, endpoint, name, index, case):
     remote = ask(name, case.get("params", {}), endpoint=endpoint, project=built)
 
     assert remote.variables == local.variables
+    if name in PROVED_ELSEWHERE:
+        assert not local.rows and not remote.rows
+        return
     assert local.rows, "a question whose golden case has no rows proves nothing here"
     only_remote, only_local = multiset_difference(rows_as_values(remote.rows, local.variables),
                                                   rows_as_values(local.rows, local.variables))

@@ -40,3 +40,26 @@ def dba_credentials(server: virtuoso.VirtuosoServer):
 def push_environment(server: virtuoso.VirtuosoServer, monkeypatch) -> None:
     monkeypatch.setenv("KG_PUSH_USER", server.user)
     monkeypatch.setenv("KG_PUSH_PASSWORD", server.password)
+
+
+def endpoint_holding(server: virtuoso.VirtuosoServer, project) -> str:
+    """The SPARQL endpoint of the session's Virtuoso holding exactly the project's current build (graphs other tests
+    pushed are pruned)."""
+    from kg.build.store import current_build, read_manifest
+    from kg.remote.graph_store import GraphStoreClient
+    from kg.remote.push import graphs_of_build, push_graphs
+
+    uploads = graphs_of_build(current_build(project), read_manifest(project))
+    with GraphStoreClient(server.graph_store_endpoint, credentials=dba_credentials(server)) as client:
+        push_graphs(uploads, client, prune_sparql=server.sparql_endpoint)
+    return server.sparql_endpoint
+
+
+def emptied(server: virtuoso.VirtuosoServer) -> None:
+    """Delete every graph of the project other tests pushed to the session's Virtuoso, so that a test counting what a
+    prune deletes counts only its own graphs."""
+    from kg.remote.graph_store import GraphStoreClient
+    from kg.remote.push import push_graphs
+
+    with GraphStoreClient(server.graph_store_endpoint, credentials=dba_credentials(server)) as client:
+        push_graphs([], client, prune_sparql=server.sparql_endpoint)
