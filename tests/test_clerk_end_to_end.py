@@ -1,7 +1,9 @@
 """The whole path of a municipality that is not one of the seeds, as its clerk walks it, to the published pages.
 
 八王子市 (132012) fills `kg template` with a small strategy, cell by cell with openpyxl (the plan content is made up
-for the test, marked 試験用), first with the mistakes people make. The clerk reads every message of one `kg ingest`,
+for the test, marked 試験用), first with the mistakes people make. Its KPIs are monitored (issue 20): one with a
+baseline, three yearly achieved values from an evaluation report, graded, and a target; one whose target is a
+direction only (増加). The clerk reads every message of one `kg ingest`,
 fixes the cells, ingests, validates, and the project builds with the new files beside the seeds. Then every national
 question names 八王子市, the one-city questions find it by name, and in Chromium the home page, the coverage page and
 the municipality page show it.
@@ -34,6 +36,7 @@ SOURCE_ID = f"source/{CODE}-hachioji-strategy"
 ONE_CITY = {"04-plan-tree", "12-related-measures", "15-provenance"}
 # Parameters that make a national question about something this plan holds (the defaults ask about the seeds').
 NATIONAL_PARAMS = {"09-theme-keyword": {"keyword": "待機児童"}, "13-plans-in-force": {"year": "2026"}}
+REPORT_ID = f"source/{CODE}-hachioji-evaluation-2026"
 
 
 def fill_strategy(book) -> None:
@@ -72,6 +75,18 @@ def fill_strategy(book) -> None:
                          "順序": 1, "指標名": "待機児童数", "単位": "人", "現状値の年度": "令和5年度", "現状値": "12人",
                          "目標値の年度": "令和10年度", "目標値": "0人", "改定での扱い": "新規", "対象の改定": REVISION,
                          "出典の行": 14})
+    put(book, "KPI", 4, {"ID": "goal-1/direction-1/kpi-2", "対象": "goal-1/direction-1", "順序": 2,
+                         "指標名": "子育てひろば利用者数", "単位": "人", "現状値の年度": "令和5年度", "現状値": "1,000人",
+                         "目標値の年度": "令和10年度", "目標値": "増加", "出典の行": 16})
+    # The monitoring: the evaluation report as a source document, and one row per achieved value.
+    put(book, "計画", 6, {"ID": REPORT_ID, "種類": "出典文書", "名称": "八王子市総合戦略の効果検証（試験用）",
+                         "表示名": "八王子市総合戦略の効果検証（試験用）",
+                         "網羅性": "全体"})
+    for row, (kpi, year, value, grade, meaning) in enumerate([
+            ("kpi-1", "令和6年度", "9人", "B", "概ね順調"), ("kpi-1", "令和7年度", "6人", "B", "概ね順調"),
+            ("kpi-1", "令和8年度", "3人", "A", "順調"), ("kpi-2", "令和6年度", "1,100人", "", "")], start=3):
+        put(book, "実績値", row, {"指標": f"goal-1/direction-1/{kpi}", "実績値の年度": year, "実績値": value,
+                                 "評価": grade, "評価の意味": meaning, "出典": REPORT_ID})
     put(book, "関連施策", 3, {"ID": "goal-1/direction-1/ref-1", "施策": f"{COMPREHENSIVE}/measure-3-1",
                            "引用された施策名": "子育て支援の充実", "掲載頁": 30, "順序": 1, "出典の行": 15})
 
@@ -140,7 +155,7 @@ def test_every_national_question_names_the_new_municipality(project, store):
         rows = [" ".join(str(value) for value in row.values() if value is not None) for row in result.rows]
         if not any("八王子市" in row or CODE in row for row in rows):
             missing.append(name)
-    assert len(national_questions(project)) == 13
+    assert len(national_questions(project)) == 15
     assert not missing, f"八王子市 is missing from the answers of {missing}"
 
 
@@ -150,6 +165,35 @@ def test_one_city_questions_find_it_by_name(project, store, name):
     assert result.rows, f"{name} for 八王子市 has no rows"
     text = " ".join(str(v) for row in result.rows for v in row.values())
     assert "安心して子育てできる環境" in text
+
+
+def test_progress_towards_target_per_kpi_and_per_city(project, store):
+    rows = ask("17-kpi-progress", {}, store=store, project=project).rows
+    mine = {str(r["kpi"].value): {k: (v.value if v is not None else None) for k, v in r.items()}
+            for r in rows if str(r["municipality"].value) == "八王子市"}
+    waiting = mine["待機児童数"]
+    assert (int(waiting["baselineYear"]), float(waiting["baselineValue"])) == (2023, 12.0)
+    assert (int(waiting["achievedYear"]), float(waiting["achievedValue"]), waiting["evaluation"]) == (2026, 3.0, "A")
+    assert (int(waiting["targetYear"]), float(waiting["targetValue"])) == (2028, 0.0)
+    assert float(waiting["progress"]) == 0.75 and waiting["status"] == "前進"   # 12 → 3 of 12 → 0
+    plaza = mine["子育てひろば利用者数"]
+    assert plaza["targetDirection"] == "増加" and plaza.get("targetValue") is None and plaza.get("progress") is None
+    assert float(plaza["achievedValue"]) == 1100.0 and plaza["status"] == "方向どおり"
+    city = [r for r in ask("18-progress-by-city", {}, store=store, project=project).rows
+            if str(r["municipality"].value) == "八王子市"]
+    assert [(int(r["kpis"].value), int(r["monitored"].value), int(r["achievedValues"].value), int(r["latestYear"].value),
+             int(r["reached"].value), int(r["evaluated"].value)) for r in city] == [(2, 2, 4, 2026, 0, 3)]
+
+
+def test_achieved_values_keep_their_report_and_grades(project, store):
+    value = f"https://w3id.org/jp-plan-kg/id/{PLAN}/goal-1/direction-1/kpi-1/achieved-2026"
+    result = ask("15-provenance", {"resource": value}, store=store, project=project)
+    assert any("効果検証" in str(row["source"].value) for row in result.rows), result.rows
+    grade = store.run(f"SELECT ?meaning WHERE {{ <{value}> <https://w3id.org/jp-plan-kg/ontology#evaluation> ?g . "
+                        "?g <http://www.w3.org/2004/02/skos/core#prefLabel> ?meaning ; "
+                        "<http://www.w3.org/2004/02/skos/core#inScheme> ?scheme . "
+                        "?scheme a <https://w3id.org/jp-plan-kg/ontology#EvaluationScheme> }")
+    assert [str(r["meaning"].value) for r in grade.rows] == ["順調"]
 
 
 def test_its_provenance_leads_to_its_source(project, store):
@@ -167,14 +211,33 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(project, tmp_path_factory):
+def site_folder(project, tmp_path_factory):
     out = tmp_path_factory.mktemp("clerk-site") / "site"
     publish_site(project, out=out, base_iri="https://example.org/jp-plan-kg/")
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(site_folder):
+    out = site_folder
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+def test_the_kpi_page_charts_baseline_achieved_values_and_target(site_folder):
+    page = site_folder / "id" / PLAN / "goal-1" / "direction-1" / "kpi-1.html"
+    html = page.read_text(encoding="utf-8")
+    html = html[html.index('</title>', html.index('class="kpi-chart"')):]  # the chart's rows, in their order
+    captions = ["現状値 令和5年度", "実績値 令和6年度（評価 B）", "実績値 令和7年度（評価 B）", "実績値 令和8年度（評価 A）",
+                "目標値 令和10年度"]
+    positions = [html.find(c) for c in captions]
+    assert -1 not in positions and positions == sorted(positions), (captions, positions)
+    assert "進捗 75%" in html
+    direction_only = (site_folder / "id" / PLAN / "goal-1" / "direction-1" / "kpi-2.html").read_text(encoding="utf-8")
+    assert "実績値 令和6年度" in direction_only and "増加" in direction_only
 
 
 @pytest.mark.browser
@@ -196,3 +259,25 @@ def test_the_pages_show_it(page, site):
 def test_no_file_of_the_checkout_was_touched(hachioji):
     assert not (ROOT / "data" / "ttl" / f"{CODE}-hachioji-strategy.ttl").exists()
     assert Path(hachioji["root"], "data", "ttl", f"{CODE}-hachioji-strategy.ttl").is_file()
+
+
+def test_the_data_cube_view_holds_the_monitored_values_and_meets_the_integrity_constraints(site_folder):
+    import pyoxigraph as ox
+
+    from kg.publish.cube import check_integrity
+    from kg.publish.dumps import CUBE_FILE
+
+    triples = list(ox.parse(path=str(site_folder / CUBE_FILE), format=ox.RdfFormat.TURTLE))
+    assert check_integrity(triples) == []
+    store = ox.Store()
+    store.bulk_extend(triples)
+    kpi = f"<https://w3id.org/jp-plan-kg/id/{PLAN}/goal-1/direction-1/kpi-1>"
+    answer = store.query("""
+        PREFIX jpp: <https://w3id.org/jp-plan-kg/ontology#>
+        SELECT ?period ?value WHERE {
+          ?observation jpp:refIndicator KPI ; jpp:valueKind <https://w3id.org/jp-plan-kg/vocab/value-kind/achieved> ;
+                       jpp:refPeriod ?period ; jpp:obsValue ?value ;
+                       jpp:refArea <http://data.e-stat.go.jp/lod/sac/C13201> .
+        } ORDER BY ?period""".replace("KPI", kpi))
+    assert [(s["period"].value, float(s["value"].value)) for s in answer] == [
+        ("2024-04-01/P1Y", 9.0), ("2025-04-01/P1Y", 6.0), ("2026-04-01/P1Y", 3.0)]

@@ -147,8 +147,6 @@ def test_the_small_plan_ingests_and_conforms(tmp_path, project, vocabulary):
 MISTAKES = {
     "wrong-code-check-digit": ({"計画": {0: {"団体コード": "132056"}}}, ("計画", "団体コード", 3),
                                "検査数字（6桁目）が正しくありません（上5桁からは 132055 になります）"),
-    "target-year-before-baseline": ({"KPI": {0: {"目標値の年度": "令和2年度"}}}, ("KPI", "目標値の年度", 3),
-                                    "目標値の年度（令和2年度）が現状値の年度（令和3年度）より前です"),
     "unknown-viewpoint": ({"視点・理念": {0: {"共通視点": "DX推進"}}}, ("視点・理念", "共通視点", 3),
                           "「DX推進」は共通視点の一覧にありません"),
     "value-without-unit": ({"KPI": {0: {"現状値": "615"}}}, ("KPI", "現状値", 3), "「615」に単位がありません"),
@@ -172,6 +170,17 @@ def test_each_mistake_is_reported_at_its_cell_and_nothing_is_written(mistake, tm
     assert words in lines[0]
     assert "何も書き出していません" in result.stderr
     assert not out.exists() and not (tmp_path / "classification").exists()
+
+
+def test_a_target_year_before_its_baseline_is_a_warning_and_the_plan_goes_in(tmp_path, vocabulary):
+    # Issue 20: an odd year order is shown at its cell, as the shapes' warning is, and does not stop the plan.
+    workbook = small_plan_workbook(tmp_path / "year-order.xlsx", vocabulary, KPI={0: {"目標値の年度": "令和2年度"}})
+    out = tmp_path / "out.ttl"
+    result = run_kg("ingest", str(workbook), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    shown = [line for line in result.stdout.splitlines() if "目標値の年度（令和2年度）が現状値の年度（令和3年度）より前です" in line]
+    assert len(shown) == 1 and shown[0].strip().startswith(f"{address('KPI', '目標値の年度', 3)}"), result.stdout
+    assert "警告" in shown[0] and out.exists()
 
 
 def test_messages_in_english(tmp_path, vocabulary):
@@ -270,7 +279,7 @@ def test_template_has_a_sheet_per_level_two_header_rows_and_lists_from_the_vocab
     result = run_kg("template", "--out", str(out))
     assert result.returncode == 0, result.stderr
     book = load_workbook(out)
-    assert book.sheetnames == ["説明", "計画", "目標・方向", "施策・取組", "KPI", "視点・理念", "関連施策", "テーマ関連",
+    assert book.sheetnames == ["説明", "計画", "目標・方向", "施策・取組", "KPI", "実績値", "視点・理念", "関連施策", "テーマ関連",
                                "その他の記述", "リスト"]
     assert book["リスト"].sheet_state == "hidden"
     kpi = book["KPI"]

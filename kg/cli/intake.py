@@ -44,10 +44,11 @@ def _ingest(args, project) -> int:
     from ..errors import EXIT_INVALID, EXIT_OK
     from ..intake.ingest import ingest
     from ..intake.messages import render_problems
-    from ..intake.output import check_output, classification_path_for, write_outputs
+    from ..intake.output import check_output, write_outputs
+    from ..project import classification_file_for
 
     check_output(args.out, lang=args.lang)
-    classification_out = args.classification_out or classification_path_for(args.out)
+    classification_out = args.classification_out or classification_file_for(args.out)
     # The files being replaced are not "the project's data" that the new data is checked against.
     result = ingest(args.input, project=project, lang=args.lang, exclude=(args.out, classification_out))
     if result.problems:

@@ -179,12 +179,17 @@ class Sheet:
         """The class (local name) a 種類 cell names; blank → the sheet's first class."""
         if is_blank(raw):
             return self.classes[0]
-        text = nfkc(cell_text(raw)).strip().casefold()
-        for local in self.classes:
-            term = vocabulary.classes.by_iri(JPP + local)
-            names = term.names() if term else [local]
-            if any(text == nfkc(n).strip().casefold() for n in [*names, f"jpp:{local}"]):
-                return local
-        terms = [vocabulary.classes.by_iri(JPP + c) for c in self.classes]
-        labels = [term.label_ja if term else c for term, c in zip(terms, self.classes, strict=True)]
-        raise CellProblem("kind.unknown", text=cell_text(raw), known="、".join(labels))
+        return class_named(raw, self.classes, vocabulary)
+
+
+def class_named(raw, classes, vocabulary: Vocabulary) -> str:
+    """The class (local name, one of `classes`) a cell names by any of its labels or as jpp:Name."""
+    text = nfkc(cell_text(raw)).strip().casefold()
+    for local in classes:
+        term = vocabulary.classes.by_iri(JPP + local)
+        names = term.names() if term else [local]
+        if any(text == nfkc(n).strip().casefold() for n in [*names, f"jpp:{local}"]):
+            return local
+    terms = [vocabulary.classes.by_iri(JPP + c) for c in classes]
+    labels = [term.label_ja if term else c for term, c in zip(terms, classes, strict=True)]
+    raise CellProblem("kind.unknown", text=cell_text(raw), known="、".join(labels))

@@ -9,6 +9,8 @@ from .columns import CLASSIFICATION, Column, Sheet
 from .kinds import (
     BooleanColumn,
     ConceptColumn,
+    EvaluationColumn,
+    FiscalYearColumn,
     IntegerColumn,
     PageColumn,
     RefColumn,
@@ -74,6 +76,30 @@ KPI_SHEET = Sheet(
     ),
     help_ja="1行が1指標。現状値・目標値は年度と値を書かれたとおりに。種類が空欄ならKPI。",
     help_en="One row per indicator; baseline and target as written. Kind blank: KPI.",
+)
+
+ACHIEVED_SHEET = Sheet(
+    "achieved", "実績値", "実績値（進捗管理・評価）", "Achieved values (monitoring, evaluation)",
+    ("AchievedValue",),
+    (
+        id_column("空欄なら 指標/achieved-<年度>。", "Blank: <indicator>/achieved-<year>."),
+        RefColumn("indicator", "指標", "indicator", JPP + "hasAchievedValue", required=True, default="parent-path",
+                  inverse=True, help_ja="実績値の指標のID（KPIシートの行、またはグラフにある指標）。空欄なら、IDの最後の / より前。",
+                  help_en="The indicator's ID (a row of the KPI sheet, or one in the graph). Blank: the ID up to its last /."),
+        *_value_columns("achieved", "実績値", "achieved value"),
+        FiscalYearColumn("period_start", "期間の初年度", "period start", JPP + "periodStartYear", width=12,
+                         help_ja="複数年の累計・合計の実績なら期間の初年度（令和5～9年度なら 令和5年度）。年度は期間の最終年度。",
+                         help_en="For a total over several years: the first year; the year column is the last."),
+        EvaluationColumn("evaluation", "評価", "evaluation", width=8,
+                         help_ja="報告書の評価を書かれたとおりに（A、◎、達成 など）。",
+                         help_en="The report's grade as written (A, ◎, 達成)."),
+        EvaluationColumn("evaluation_meaning", "評価の意味", "meaning of the evaluation", width=20,
+                         help_ja="評価の区分の意味（A：目標を達成 など）。同じ評価には同じ意味を。",
+                         help_en="What the grade means (A: target reached); the same for every row with that grade."),
+        *PROVENANCE,
+    ),
+    help_ja="1行が1つの実績値（年度ごと）。出典は進捗・評価の報告書や次期計画（計画シートに出典文書の行を加える）。",
+    help_en="One row per achieved value (per year); the source is the progress or evaluation report, or the next edition.",
 )
 
 VIEWPOINTS_SHEET = Sheet(

@@ -25,6 +25,7 @@ from ..errors import KgError
 from ..namespaces import GRAPH, ID, JPP, PROV, RDFS_LABEL
 from ..project import Project, is_inferred_graph
 from ..rdf.terms import natural_key, to_rdflib
+from .change_records import unfold_change_records
 from .columns import CLASSIFICATION, FACTS, Sheet
 from .context import Context
 from .ids import curie, id_text, resolve_id
@@ -161,6 +162,8 @@ class _Exporter:
     def __init__(self, facts: Graph, classification: Graph, plan: str, vocabulary: Vocabulary):
         self.original = {FACTS: facts, CLASSIFICATION: classification}
         self.remaining = {FACTS: _copy(facts), CLASSIFICATION: _copy(classification)}
+        # A change record the revision cells can say goes back into the row's cells (kg.intake.change_records).
+        unfold_change_records(self.remaining[FACTS])
         self.plan = URIRef(plan)
         self.vocabulary = vocabulary
         self.ctx = Context(vocabulary=vocabulary, plan=plan)

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from ..namespaces import JPP, PREFIXES, PROV
 from .context import Context
-from .layout import VALUE_ROLES
+from .layout import ALL_VALUE_ROLES
 from .values import (
     CellProblem,
     ValuePart,
@@ -74,14 +74,16 @@ def value_iri(kpi: str, role: str, breakdown: str | None) -> URIRef:
 
 
 def generated_label(kpi_label: str | None, role: str, breakdown_label: str | None, year_label: str) -> str:
-    role_ja = VALUE_ROLES[role][2]
+    role_ja = ALL_VALUE_ROLES[role][2]
     part = f"・{breakdown_label}" if breakdown_label else ""
     return f"{kpi_label or ''} {role_ja}{part}（{year_label}）".strip()
 
 
-def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context) -> list[BuiltValue]:
-    """The value resources of one role (baseline or target) from the row's cells; raises CellProblem with
-    .column_key naming the cell to fix."""
+def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context, *,
+                 row_iri: URIRef | None = None) -> list[BuiltValue]:
+    """The value resources of one role (baseline or target of a KPI's row; achieved, from a row of the 実績値 sheet
+    that is the value itself: `row_iri`) from the row's cells; raises CellProblem with .column_key naming the cell
+    to fix."""
     kpi = indicator.iri
     year_raw, value_raw = cells.get(f"{role}_year"), cells.get(f"{role}_value")
     if is_blank(year_raw) and is_blank(value_raw):
@@ -98,6 +100,8 @@ def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context
         parts = read_value(value_raw, words=ctx.vocabulary.value_words(), default_unit=indicator.unit)
     except CellProblem as problem:
         raise problem.located(f"{role}_value") from None
+    if row_iri is not None and len(parts) > 1:
+        raise CellProblem("value.one_per_row", column_key=f"{role}_value", parts=len(parts))
     years = [_year_of(part, column_year, role, value_raw) for part in parts]
     try:
         extra = [ctx.vocabulary.concept_iri("qualifier", q) for q in lines_of(cells.get(f"{role}_qualifier"))]
@@ -106,11 +110,11 @@ def build_values(indicator: IndicatorFacts, role: str, cells: dict, ctx: Context
     labels = _per_part(cells.get(f"{role}_label"), len(parts), f"{role}_label")
     lines = _per_part(cells.get(f"{role}_line"), len(parts), f"{role}_line")
     breakdown_labels = {t.iri: t.label_ja for t in ctx.vocabulary.scheme("breakdown").terms}
-    value_class = URIRef(JPP + VALUE_ROLES[role][0])
-    link = URIRef(JPP + VALUE_ROLES[role][1])
+    value_class = URIRef(JPP + ALL_VALUE_ROLES[role][0])
+    link = URIRef(JPP + ALL_VALUE_ROLES[role][1])
     built = []
     for index, (part, year) in enumerate(zip(parts, years, strict=True)):
-        iri = value_iri(kpi, role, part.breakdown)
+        iri = row_iri if row_iri is not None else value_iri(kpi, role, part.breakdown)
         value = BuiltValue(iri=iri, year=year, part=part)
         value.triples.append((URIRef(kpi), link, iri))
         value.cells[(str(kpi), str(link))] = f"{role}_value"

@@ -18,6 +18,8 @@ from rdflib.namespace import RDF, XSD
 from ..namespaces import ID, JPP
 from ..project import Project
 from ..reference import Registry
+from .achieved_values import achieved_values, evaluation_statements, indicator_of
+from .change_records import fold_change_records
 from .columns import CLASSIFICATION, FACTS
 from .context import Context
 from .ids import id_text
@@ -123,9 +125,11 @@ class _Ingest:
             if record.iri is not None:
                 self._decode_row(record)
         self._missing_sources(main)
+        self._change_records()
         for record in self.records:
             if record.sheet.key == "kpis" and record.iri is not None:
                 self._indicator_values(record)
+        self._achieved_values([r for r in self.records if r.sheet.key == "achieved" and r.iri is not None])
         for table, letters, positions in self.other:
             self._other_statements(statement_rows(table, letters, positions))
         self._check_references()
@@ -272,6 +276,20 @@ class _Ingest:
                 if column.refers_to_rows and isinstance(obj, URIRef) and not is_blank(raw):
                     self.pending_refs.append((str(obj), location))
 
+    def _change_records(self) -> None:
+        """The revision cells become one change record per row and revision; a problem in the record is the
+        cell's (kg.intake.change_records)."""
+        rows = {str(r.iri): r for r in self.records if r.iri is not None}
+        for moved, from_row in fold_change_records(self.graphs[FACTS]):
+            record_iri, row_iri = str(moved[0]), str(from_row[0])
+            location = self.cells.get((row_iri, str(from_row[1])))
+            if location is not None:
+                self.cells.setdefault((record_iri, str(moved[1])), location)
+            if row_iri in self.rows:
+                self.rows.setdefault(record_iri, self.rows[row_iri])
+            if row_iri in rows:
+                self.made_from.setdefault(record_iri, rows[row_iri])
+
     def _indicator_values(self, record: RowRecord) -> None:
         indicator = IndicatorFacts.from_columns(str(record.iri), record.decoded)
         built = {}
@@ -291,8 +309,27 @@ class _Ingest:
         for target in built.get("target", []):
             baseline = baselines.get(target.part.breakdown)
             if baseline is not None and target.year.year < baseline.year.year:
-                self.report(record.at("target_year").problem(
+                # A warning (the shapes' IndicatorShape-hasTarget-yearOrder): shown, and the plan still goes in.
+                self.notes.append(record.at("target_year").problem(
                     "value.target_before_baseline", target=target.year.label, baseline=baseline.year.label))
+
+    def _achieved_values(self, records: list[RowRecord]) -> None:
+        indicators = {str(r.iri): r for r in self.records if r.sheet.key == "kpis" and r.iri is not None}
+        for record in records:
+            indicator = indicator_of(record, indicators)
+            if indicator is None:
+                continue  # the required 指標 cell is reported when the row is decoded
+            try:
+                values = achieved_values(record, indicator, self.ctx)
+            except CellProblem as problem:
+                self.report(record.problem_at(problem, "achieved_value"))
+                continue
+            for value in values:
+                for triple in value.triples:
+                    key = value.cells.get((str(triple[0]), str(triple[1])), "achieved_value")
+                    self._add(FACTS, triple, record.at(key))
+        for located in evaluation_statements(records, self.ctx.plan, self.report):
+            self._add(FACTS, located.triple, located.record.at(located.column_key))
 
     def _other_statements(self, records: list[RowRecord]) -> None:
         for record in records:

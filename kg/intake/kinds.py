@@ -4,11 +4,13 @@ template. The layout (kg.intake.layout) builds its sheets from these classes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .columns import Column, PickList
+from ..namespaces import JPP
+from .columns import Column, PickList, class_named
 from .context import Context
 from .ids import MUNICIPALITY, id_text, resolve_id
 from .messages import SCHEME_NAMES
@@ -241,6 +243,24 @@ class ConceptColumn(Column):
         return PickList(f"scheme:{self.scheme}", ja, en)
 
 
+@dataclass(frozen=True, kw_only=True)
+class PlanKindColumn(Column):
+    """The kind of plan a version is (dcterms:type), by the class's label as the 種類 column names it."""
+    KINDS: ClassVar[tuple[str, ...]] = ("ComprehensivePlan", "RevitalisationStrategy", "DigitalGardenCityStrategy")
+    closed_list = False
+
+    def read(self, value, ctx: Context):
+        return URIRef(JPP + class_named(value, self.KINDS, ctx.vocabulary))
+
+    def write(self, objects: list, ctx: Context):
+        if not all(self.fits(o, ctx) for o in objects):
+            return None
+        return "\n".join(ctx.vocabulary.class_label(str(o)[len(JPP):]) for o in objects)
+
+    def fits(self, term, ctx: Context) -> bool:
+        return isinstance(term, URIRef) and str(term) in {JPP + k for k in self.KINDS}
+
+
 # --- columns ingest reads with the whole row ------------------------------------------------------------
 
 @dataclass(frozen=True, kw_only=True)
@@ -303,6 +323,14 @@ class ValueLabelColumn(Column):
 class ValueLineColumn(Column):
     """A baseline's or target's source line, one line per breakdown."""
     role: str
+    stands_alone = False
+    text_format = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationColumn(Column):
+    """An achieved value's evaluation (評価) as the report writes it (A, ◎, 達成), or what the grade means; read
+    with the row (kg.intake.achieved_values), which makes the city's evaluation scheme from the grades used."""
     stands_alone = False
     text_format = True
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .columns import CLASSIFICATION, FACTS, Sheet
 from .detail_sheets import (
+    ACHIEVED_SHEET,
     KPI_SHEET,
     LINKS_SHEET,
     OTHER_SHEET,
@@ -22,7 +23,8 @@ from .plan_sheets import GOALS_SHEET, MEASURES_SHEET, PLAN_SHEET
 HEADER_ROWS = 2
 FIRST_DATA_ROW = HEADER_ROWS + 1
 
-DATA_SHEETS = (PLAN_SHEET, GOALS_SHEET, MEASURES_SHEET, KPI_SHEET, VIEWPOINTS_SHEET, REFERENCES_SHEET, LINKS_SHEET)
+DATA_SHEETS = (PLAN_SHEET, GOALS_SHEET, MEASURES_SHEET, KPI_SHEET, ACHIEVED_SHEET, VIEWPOINTS_SHEET, REFERENCES_SHEET,
+               LINKS_SHEET)
 SHEETS = DATA_SHEETS + (OTHER_SHEET,)
 INSTRUCTIONS_SHEET_NAME = "説明"
 LISTS_SHEET_NAME = "リスト"
@@ -32,13 +34,16 @@ ID_SLUGS = {
     "Goal": "goal", "Pillar": "pillar", "Policy": "policy", "Direction": "direction", "Enabler": "enabler",
     "Measure": "measure", "Initiative": "initiative", "KPI": "kpi", "NumericalTarget": "numerical-target",
     "Indicator": "indicator", "Viewpoint": "viewpoint", "GuidingStatement": "statement", "FutureImage": "future-image",
-    "CoreConcept": "core-concept", "Challenge": "challenge", "DraftingStep": "step", "Revision": "revision",
+    "CoreConcept": "core-concept", "Challenge": "challenge", "DraftingStep": "step", "Revision": "revision", "PlanVersion": "version",
     "MeasureReference": "ref", "ComprehensivePlan": "comprehensive-plan", "RevitalisationStrategy": "strategy",
-    "DigitalGardenCityStrategy": "strategy", "Plan": "plan",
+    "DigitalGardenCityStrategy": "strategy", "Plan": "plan", "AchievedValue": "achieved",
 }
 PLAN_CLASSES = ("Plan", "ComprehensivePlan", "RevitalisationStrategy", "DigitalGardenCityStrategy")
 ELEMENT_SHEETS = ("goals", "measures")
 VALUE_ROLES = {"baseline": ("BaselineValue", "hasBaseline", "現状値"), "target": ("TargetValue", "hasTarget", "目標値")}
+# An achieved value (実績値) is a row of its own sheet, one per year: not a role of the KPI's row.
+ACHIEVED_ROLE = ("AchievedValue", "hasAchievedValue", "実績値")
+ALL_VALUE_ROLES = {**VALUE_ROLES, "achieved": ACHIEVED_ROLE}
 
 GRAPH_WORDS = {FACTS: ("", "記述", "facts"), CLASSIFICATION: ("分類", "classification")}
 

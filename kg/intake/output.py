@@ -13,6 +13,7 @@ from rdflib import Graph
 
 from ..errors import KgError
 from ..namespaces import ID, PREFIXES, RDF_TYPE, RDFS_LABEL
+from ..project import classification_file_for
 from ..rdf.terms import natural_key, to_oxigraph
 from .messages import message
 from .result import IngestResult
@@ -20,7 +21,7 @@ from .result import IngestResult
 # The prefixes declared at the top of a written file, in this order (their IRIs: kg.namespaces). Not id: the @base
 # is id/, and IRIs under it are written relative to it.
 DECLARED_PREFIXES = ("jpp", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "schema", "u", "q", "bd", "vp", "pd", "nd",
-                     "ps", "cm", "rc", "td", "mk", "sdg")
+                     "ps", "cm", "rc", "td", "pol", "mk", "sdg")
 
 
 def turtle(graph: Graph, *, header: str) -> str:
@@ -46,11 +47,6 @@ def turtle(graph: Graph, *, header: str) -> str:
     declarations = [f"@base <{ID}> ."] + [f"@prefix {p}: <{PREFIXES[p]}> ." for p in DECLARED_PREFIXES]
     comments = "".join(f"# {line}\n" for line in header.splitlines())
     return comments + "\n" + "\n".join(declarations) + "\n\n" + "\n".join(body).rstrip() + "\n"
-
-
-def classification_path_for(out: Path) -> Path:
-    """data/ttl/<name>.ttl → data/ttl/classification/<name>.ttl, as the project keeps them."""
-    return out.parent / "classification" / out.name
 
 
 def check_output(out: Path, *, lang: str = "ja") -> None:
@@ -86,7 +82,7 @@ def write_outputs(result: IngestResult, *, out: Path, classification_out: Path |
     header = f"Written by `kg ingest` from {Path(source).name}. Source facts only; edit the workbook, not this file."
     outputs.append((Path(out), turtle(result.facts, header=header), len(result.facts)))
     if len(result.classification):
-        target = classification_out or classification_path_for(out)
+        target = classification_out or classification_file_for(out)
         header = f"Written by `kg ingest` from {Path(source).name}: this project's editorial classification."
         outputs.append((Path(target), turtle(result.classification, header=header), len(result.classification)))
     temporaries: list[Path] = []

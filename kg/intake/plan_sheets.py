@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..namespaces import DCTERMS, JPP, RDFS, SCHEMA, SKOS
+from ..namespaces import DCTERMS, JPP, PROV, RDFS, SCHEMA, SKOS
 from .columns import CLASSIFICATION, Column, Sheet
 from .kinds import (
     BooleanColumn,
@@ -13,6 +13,7 @@ from .kinds import (
     ConceptColumn,
     FiscalYearColumn,
     IntegerColumn,
+    PlanKindColumn,
     PublisherColumn,
     RefColumn,
     TextColumn,
@@ -38,8 +39,9 @@ PLAN_PROVENANCE = tuple(
     if c.key == "source" else c for c in PROVENANCE)
 
 PLAN_SHEET = Sheet(
-    "plan", "計画", "計画・改訂・出典文書", "Plans, revisions and source documents",
-    ("Plan", "ComprehensivePlan", "RevitalisationStrategy", "DigitalGardenCityStrategy", "Revision", "SourceDocument"),
+    "plan", "計画", "計画・版・改訂・出典文書", "Plans, versions, revisions and source documents",
+    ("Plan", "ComprehensivePlan", "RevitalisationStrategy", "DigitalGardenCityStrategy", "PlanVersion", "Revision",
+     "SourceDocument"),
     (
         id_column("1行目は入力する計画。空欄なら plan/<団体コード>/<種類>-<期・次> を作る。2行目以降は関連する計画・改訂・出典文書。",
                   "Row 3 is the plan you enter (blank ID: plan/<code>/<kind>-<edition>). Further rows: related plans, revisions, sources."),
@@ -71,6 +73,13 @@ PLAN_SHEET = Sheet(
         YearMonthColumn("revision_date", "改訂年月", "revision date", JPP + "revisionDate", width=10,
                help_ja="改訂の行に。令和5年3月、2023-03 など（空欄の文書なら空欄）。", help_en="On revision rows."),
         RefColumn("has_revision", "改訂", "revisions", JPP + "hasRevision", multi=True, help_ja="改訂の行のID。"),
+        RefColumn("has_version", "版", "versions", JPP + "hasVersion", multi=True,
+                  help_ja="改訂でない版（改定前の現行版など）の行のID。", help_en="IDs of versions that are not revisions."),
+        RefColumn("revision_of", "改めた版", "version revised", PROV + "wasRevisionOf",
+                  help_ja="改訂の行に。改訂が改めた版の行のID。", help_en="On revision rows: the version revised."),
+        PlanKindColumn("version_kind", "版での種類", "kind in this version", DCTERMS + "type", width=16,
+                       help_ja="版・改訂の行に。その版での計画の種類（改訂でデジタル田園都市国家構想総合戦略になった場合など）。",
+                       help_en="On version rows: the kind of plan in that version."),
         RefColumn("takes_into_account", "勘案する計画", "takes into account", JPP + "takesIntoAccount", multi=True),
         RefColumn("integrated_with", "一体的に策定", "integrated with", JPP + "integratedWith", multi=True),
         RefColumn("relies_on", "関連施策の属する計画", "relies on plan", JPP + "reliesOnPlan", multi=True),

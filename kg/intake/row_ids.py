@@ -21,11 +21,12 @@ from .values import (
     is_blank,
     is_none_mark,
     read_integer,
+    read_year,
 )
 
 # The column whose row a generated ID goes under, per sheet (blank: the plan).
 ANCHOR_COLUMNS = {"goals": "parent", "measures": "parent", "kpis": "target", "references": "cited_by",
-                  "links": "resource"}
+                  "links": "resource", "achieved": "indicator"}
 
 
 class RowNamer:
@@ -140,6 +141,13 @@ class RowNamer:
             if term is not None and f"{anchor}/link-{term.local_name}" not in taken:
                 return URIRef(f"{anchor}/link-{term.local_name}")
             return self.numbered(anchor, "link", record, taken)
+        if sheet.key == "achieved":  # <indicator>/achieved-<year>: an indicator has one achieved value a year
+            try:
+                year = read_year(record.cells.get("achieved_year"))
+            except CellProblem:
+                year = None  # reported when the value is read
+            if year is not None and f"{anchor}/achieved-{year.year}" not in taken:
+                return URIRef(f"{anchor}/achieved-{year.year}")
         return self.numbered(anchor, ID_SLUGS[kind], record, taken)
 
     def anchor(self, record: RowRecord, key: str) -> str | None:

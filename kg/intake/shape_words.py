@@ -37,11 +37,11 @@ WORDS: dict[str, tuple[str | None, str, str]] = {
                                 "上位 (parent) must be the element one level up in the same plan; leave it blank on a top-level element."),
     "MeasureReferenceShape": ("measure", "「施策」が総合計画の施策ではありません。総合計画に属する施策のIDを書いてください。",
                               "施策 (measure) is not a measure of a comprehensive plan: give the ID of one."),
-    "IndicatorShape": ("baseline_value", "現状値・目標値がありません（または値と「出典に数値なし」の両方があります）。値を書くか、出典に数値がなければ「出典に数値なし」を TRUE にしてください。",
-                       "No baseline and target (or values and 出典に数値なし both): write the values, or set 出典に数値なし "
-                       "(no values in source) to TRUE and write none."),
-    "IndicatorShape-hasTarget": ("target_year", "目標値の年度が現状値の年度より前です。年度を確かめてください。",
-                                 "The target year is before the baseline year: check the years."),
+    "IndicatorShape": ("target_value", "目標値がありません（または値と「出典に数値なし」の両方があります）。KPI・数値目標には目標値（数値、または増加・減少などの方向）を書き、計画に現状値があれば現状値も書いてください。出典に数値がなければ「出典に数値なし」を TRUE にしてください。",
+                       "No target (or values and 出典に数値なし both): give a KPI its target (a number, or a direction such as "
+                       "増加) and its baseline where the plan has one, or set 出典に数値なし (no values in source) to TRUE and write none."),
+    "IndicatorShape-hasTarget-yearOrder": ("target_year", "目標値の年度が現状値の年度より前です。年度を確かめてください（警告）。",
+                                           "The target year is before the baseline year: check the years (a warning)."),
     "IndicatorValueShape": (None, "値の年度を読めません。令和5年度（年度）か 2023年（暦年）のように書いてください。",
                             "The value's year cannot be read: write 令和5年度 (fiscal) or 2023年 (calendar)."),
     "IndicatorValueNumberShape": (None, "値には数値と単位（14,070人 など）を書いてください。方向（増加・減少・現状維持）だけを書けるのは目標値です。数値と方向の両方は書けません。",

@@ -54,7 +54,8 @@ class ProjectIndex:
 
 def shape_problems(result: IngestResult, *, project: Project, index: ProjectIndex, lang: str,
                    vocabulary: Vocabulary, reported: Iterable[Problem] = ()) -> list[Problem]:
-    """The shapes' violations of what did parse, each at the cell to fix, in the workbook's words. A result that
+    """The shapes' violations of what did parse, each at the cell to fix, in the workbook's words (results of a
+    lower severity, a sh:Warning such as a target year before its baseline's, go to result.notes: shown, not blocking). A result that
     follows from a problem already reported at that cell (a value the reader refused is missing) is left out, and
     results with one root cause (every row's source defaults to the plan's) are said once, at that cause."""
     data = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
@@ -81,6 +82,11 @@ def shape_problems(result: IngestResult, *, project: Project, index: ProjectInde
     by_cell: dict[tuple, Problem] = {}
     for issue in report.issues:
         problem = _problem(issue, result, vocabulary=vocabulary, expected_class=classes.get(issue.source_shape))
+        if issue.severity != "Violation":
+            # One warning per cell: ingest's own reading may have said it already, in plainer words.
+            if all((w.sheet, w.row, w.column) != (problem.sheet, problem.row, problem.column) for w in result.notes):
+                result.notes.append(problem)
+            continue
         cell = (problem.sheet, problem.row, problem.column)
         if cell in taken or (problem.sheet, problem.header) in headers_missing:
             continue

@@ -118,6 +118,7 @@ def load_vocabulary(project: Project) -> Vocabulary:
 def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
     labels: dict[tuple[str, str], str] = {}
     alt: dict[str, list[str]] = {}
+    alt_en: dict[str, str] = {}
     notation: dict[str, str] = {}
     in_scheme: dict[str, list[str]] = {}
     top_order: dict[str, int] = {}
@@ -130,17 +131,23 @@ def vocabulary_from_triples(triples: list[ox.Triple]) -> Vocabulary:
             labels.setdefault((s.value, o.language), o.value)
         elif p == SKOS + "altLabel" and isinstance(o, ox.Literal) and o.language == "ja":
             alt.setdefault(s.value, []).append(o.value)
+        elif p == SKOS + "altLabel" and isinstance(o, ox.Literal) and o.language == "en":
+            # The UN's SDGs carry the UN's English prefLabel; ours is an altLabel (ontology/vocab/sdgs.ttl).
+            alt_en.setdefault(s.value, o.value)
         elif p == SKOS + "notation" and isinstance(o, ox.Literal):
             notation[s.value] = o.value
         elif p == SKOS + "inScheme" and isinstance(o, ox.NamedNode):
             in_scheme.setdefault(o.value, []).append(s.value)
         elif p == SKOS + "hasTopConcept" and isinstance(o, ox.NamedNode):
             top_order.setdefault(o.value, len(top_order))
+        elif p == SKOS + "member" and isinstance(o, ox.NamedNode):  # a collection of concepts of another's scheme
+            in_scheme.setdefault(s.value, []).append(o.value)
+            top_order.setdefault(o.value, len(top_order))
         elif p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value == OWL_CLASS and s.value.startswith(JPP):
             classes.append(s.value)
 
     def term(iri: str) -> Term:
-        return Term(iri=iri, label_ja=labels.get((iri, "ja"), ""), label_en=labels.get((iri, "en"), ""),
+        return Term(iri=iri, label_ja=labels.get((iri, "ja"), ""), label_en=labels.get((iri, "en")) or alt_en.get(iri, ""),
                     notation=notation.get(iri), alt_labels=tuple(alt.get(iri, ())))
 
     schemes = {}
