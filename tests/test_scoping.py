@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.build.store import open_store, read_manifest
+from kg.errors import QueryError
 from kg.namespaces import RDF_TYPE, sparql_prefixes
 from kg.project import default_project
 from kg.query import BuiltStore, prepare
@@ -100,10 +101,12 @@ def test_a_name_becomes_the_codes_the_question_matches(built):
     # A name two municipalities share asks about both: one VALUES row per code.
     shared = resolve_scope(query, by_name, lambda name: ["012025", "132055"])
     assert 'VALUES (?_municipality) { ("012025") ("132055") }' in bound_query_text(query.text, shared)
-    # A value that is no municipality's name stays as given, and finds nothing, quickly (shared graphs only).
+    # A value that is no municipality's name is refused before anything runs (issue 21: not an empty answer).
     stranger = bind_parameters(list(query.params), {"municipality": "no such town"}, query.defaults)
-    assert resolve_scope(query, stranger, by_store.codes_named) == stranger
-    assert run_local(store, prepare(query, {"municipality": "no such town"}, on=on).text).rows == []
+    with pytest.raises(QueryError, match="no municipality of Japan is named"):
+        resolve_scope(query, stranger, by_store.codes_named)
+    # A real municipality without a plan is asked about, and finds nothing, quickly (shared graphs only).
+    assert run_local(store, prepare(query, {"municipality": "札幌市"}, on=on).text).rows == []
 
 
 def test_a_scoped_question_leaves_out_the_graphs_in_scope_holding_none_of_its_terms(built):

@@ -475,8 +475,11 @@ def test_api_refuses_unknown_parameters_and_bad_values(client):
 
 def test_api_binds_values_as_terms_not_text(client):
     # A value that would break the query if pasted in stays one literal.
-    answer = client.get("/api/queries/04-plan-tree", params={"municipality": '青梅市" } } SELECT * { ?s ?p ?o'})
+    answer = client.get("/api/queries/09-theme-keyword", params={"keyword": '出生" ) } } SELECT * { ?s ?p ?o'})
     assert answer.status_code == 200 and answer.json()["results"]["bindings"] == []
+    # A municipality's name is looked up first: such a value is no municipality (issue 21), refused as one.
+    named = client.get("/api/queries/04-plan-tree", params={"municipality": '青梅市" } } SELECT * { ?s ?p ?o'})
+    assert named.status_code == 400 and "no municipality of Japan is named" in named.text
 
 
 def test_openapi_is_generated_from_the_query_headers(client, built):
@@ -612,3 +615,83 @@ def test_kg_query_at_an_endpoint_turns_a_name_into_the_code_first(server, built)
     assert local.returncode == remote.returncode == 0, remote.stderr
     assert "第2期青梅市まち・ひと・しごと創生総合戦略" in remote.stdout
     assert remote.stdout == local.stdout
+
+
+# -- answers that explain themselves, and files for Excel (issue 21) ------------------------------------------------
+
+def _explanation(response: httpx.Response) -> str | None:
+    """The Kg-Explanation header read back (an RFC 8187 ext-value: UTF-8'' then percent-encoded UTF-8)."""
+    from urllib.parse import unquote
+
+    value = response.headers.get("kg-explanation")
+    if value is None:
+        return None
+    assert value.isascii() and value.startswith("UTF-8''"), value
+    return unquote(value[len("UTF-8''"):], encoding="utf-8", errors="strict")
+
+
+def test_an_empty_api_answer_says_why_in_a_header_as_kg_query_does(client, built):
+    # 千代田区 is a real municipality with no plan in the seeds: answered, empty, and explained.
+    said = run_kg("query", "04-plan-tree", "--param", "municipality=131016", "--format", "csv",
+                  build_dir=built.build_dir)
+    assert said.returncode == 0 and said.stderr.startswith("kg: 千代田区（東京都、131016）"), said.stderr
+    for fmt in ("json", "csv", "tsv", "xml"):
+        answer = client.get("/api/queries/04-plan-tree", params={"municipality": "131016", "format": fmt})
+        assert answer.status_code == 200 and answer.headers["kg-rows"] == "0"
+        assert _explanation(answer) == said.stderr.removeprefix("kg: ").rstrip("\n"), fmt
+        assert "no plan of this municipality is in the graph yet" in _explanation(answer)
+    # The body is still plain SPARQL results a client reads as before; a repeated call (from the cache) says it too.
+    again = client.get("/api/queries/04-plan-tree", params={"municipality": "131016"})
+    assert again.headers["kg-cache"] == "hit" and again.json()["results"]["bindings"] == []
+    assert "千代田区" in _explanation(again)
+    # Any empty answer says what was asked; an answer with rows says nothing.
+    nothing = client.get("/api/queries/09-theme-keyword", params={"keyword": "存在しない語句"})
+    assert "該当する行はありません" in _explanation(nothing) and "keyword=存在しない語句" in _explanation(nothing)
+    found = client.get("/api/queries/04-plan-tree", params={"municipality": "青梅市"})
+    assert int(found.headers["kg-rows"]) == len(found.json()["results"]["bindings"]) > 0
+    assert "kg-explanation" not in found.headers
+
+
+def test_a_web_page_elsewhere_can_read_the_explanation(client):
+    answer = client.get("/api/queries/04-plan-tree", params={"municipality": "131016"},
+                        headers={"Origin": "https://example.org"})
+    exposed = {h.strip().lower() for h in answer.headers["access-control-expose-headers"].split(",")}
+    assert {"kg-explanation", "kg-rows"} <= exposed
+
+
+def test_the_query_page_shows_why_an_answer_is_empty(client):
+    page = client.get("/query", params={"q": "04-plan-tree", "municipality": "131016"})
+    assert page.status_code == 200
+    empty = re.search(r'<p class="empty-answer" id="empty-answer">(.*?)</p>', page.text, re.DOTALL)
+    assert empty and "千代田区（東京都、131016）" in empty[1] and "計画はまだグラフにありません" in empty[1]
+
+
+def test_a_csv_download_from_the_api_starts_with_a_bom_for_excel(client, store, built):
+    plain = client.get("/api/queries/05-kpi-values", params={"format": "csv"})
+    saved = client.get("/api/queries/05-kpi-values", params={"format": "csv", "download": "1"})
+    assert plain.status_code == saved.status_code == 200
+    # Programmatic clients get SPARQL 1.1 Results CSV as it is: no mark, no attachment.
+    assert not plain.content.startswith(b"\xef\xbb\xbf") and "content-disposition" not in plain.headers
+    assert saved.content == b"\xef\xbb\xbf" + plain.content
+    assert saved.headers["content-disposition"] == 'attachment; filename="05-kpi-values.csv"'
+    assert saved.headers["content-type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(saved.content.decode("utf-8-sig"), newline="")))
+    expected = run_local(store, next(q for q in catalogue(built.queries_dir) if q.name == "05-kpi-values").text)
+    assert table[0] == expected.variables
+    assert {row[1] for row in table[1:]} == {row["kpi"].value for row in expected.rows}
+    assert any("\u3040" <= c <= "\u9fff" for row in table[1:] for c in row[1])   # the Japanese reads back
+    # From the cache, the same file; other formats are named, and only CSV and TSV get the mark.
+    assert client.get("/api/queries/05-kpi-values", params={"format": "csv", "download": "1"}).content == saved.content
+    tsv = client.get("/api/queries/05-kpi-values", params={"format": "tsv", "download": "1"})
+    assert tsv.content.startswith(b"\xef\xbb\xbf?") and tsv.headers["content-disposition"].endswith('.tsv"')
+    xlsx = client.get("/api/queries/05-kpi-values", params={"format": "xlsx", "download": "true"})
+    assert xlsx.content.startswith(b"PK") and xlsx.headers["content-disposition"].endswith('05-kpi-values.xlsx"')
+    assert client.get("/api/queries/05-kpi-values", params={"download": "maybe"}).status_code == 400
+
+
+def test_the_query_pages_downloads_ask_for_files(client):
+    page = client.get("/query", params={"q": "05-kpi-values"})
+    link = re.search(r'href="([^"]+)" id="download-answer-csv"', page.text)
+    assert link and "download=1" in link[1] and "format=csv" in link[1]
+    answer = client.get("/" + link[1].replace("&amp;", "&"))
+    assert answer.content.startswith(b"\xef\xbb\xbf") and "attachment" in answer.headers["content-disposition"]

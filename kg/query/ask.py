@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from ..project import Project, default_project
 from .catalogue import NamedQuery, find_query, load_query, query_from_text
 from .local import BuiltStore
-from .municipalities import resolve_scope, scope_codes
+from .municipalities import PLANS_OF, no_plan_sentence, resolve_scope, scope_codes
 from .params import bind_parameters, bound_query_text
 from .remote import Endpoint
 from .results import QueryResult
@@ -42,6 +42,8 @@ class Question:
     query: NamedQuery
     text: str
     form: str
+    municipalities: tuple[str, ...] = ()        # the codes a question about one municipality is asked about
+    given: tuple[tuple[str, str], ...] = ()     # the parameters as the asker gave them
 
 
 def find(query: str | NamedQuery, *, queries_dir: Path) -> NamedQuery:
@@ -61,7 +63,8 @@ def prepare(query: NamedQuery, params: Mapping[str, str] | None = None, *, on: T
             allow_network: bool = False) -> Question:
     """Bind, resolve and scope a query for `on`; raises QueryError for what cannot be asked (an unknown or
     ill-typed parameter, an update, SERVICE unless allowed)."""
-    form = check_query(query.text, allow_network=allow_network)
+    # A remote endpoint reads the query in its own dialect (kg.query.text.check_query): only the dialect-free checks.
+    form = check_query(query.text, allow_network=allow_network, syntax=not isinstance(on, Endpoint))
     bindings = bind_parameters(list(query.params), dict(params or {}), query.defaults)
     bindings = resolve_scope(query, bindings, on.codes_named)
     text = query.text
@@ -70,7 +73,24 @@ def prepare(query: NamedQuery, params: Mapping[str, str] | None = None, *, on: T
     if isinstance(on, BuiltStore) and on.manifest is not None and codes is not None and not uses_from(text):
         graphs = scope_graphs(on.manifest, codes, contents=on.contents, terms=named_terms(text))
         text = with_from_clauses(text, graphs)
-    return Question(query=query, text=bound_query_text(text, bindings), form=form)
+    return Question(query=query, text=bound_query_text(text, bindings), form=form,
+                    municipalities=tuple(codes or ()), given=tuple((params or {}).items()))
+
+
+def why_empty(question: Question, result: QueryResult, *, on: Target) -> str | None:
+    """A sentence saying why an answer has no rows (None when it has some): for a question about a municipality
+    with no plan in the graph, which municipality it is and that it has no plan yet; otherwise what was asked."""
+    if result.form != "SELECT" or result.rows:
+        return None
+    if question.municipalities:
+        codes = list(question.municipalities)
+        asked = on.run(bound_query_text(PLANS_OF, {"_code": [ox.Literal(code) for code in codes]}))
+        sentence = no_plan_sentence(codes, {row["_code"].value for row in asked.rows if "_code" in row})
+        if sentence:
+            return sentence
+    given = ", ".join(f"{name}={value}" for name, value in question.given)
+    return ("該当する行はありません / no rows: nothing in the graph answers this question"
+            + (f" with {given}" if given else "") + " (an empty answer, not an error)")
 
 
 def ask(query: str | NamedQuery, params: Mapping[str, str] | None = None, *,

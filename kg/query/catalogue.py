@@ -1,4 +1,7 @@
-"""The catalogue of named queries: one `.rq` file per question, with a grlc-style header."""
+"""The catalogue of named queries: one `.rq` file per question, with a grlc-style header.
+
+grlc's keys (`summary`, `description`, `tags`, `defaults`) are in English; `summary_ja` and `description_ja` give the
+question in Japanese, for the pages, `kg queries` and the API (grlc ignores keys it does not know)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,15 @@ class NamedQuery:
     needs_inference: bool = False
     ordered: bool = False
     scope: str | None = None  # a parameter naming one municipality: run on its graphs (kg.query.scoping)
+    summary_ja: str = ""
+    description_ja: str = ""
+
+    def summary_in(self, lang: str) -> str:
+        """The title in `lang` ("ja" or "en"), else in the other language."""
+        return (self.summary_ja or self.summary) if lang == "ja" else (self.summary or self.summary_ja)
+
+    def description_in(self, lang: str) -> str:
+        return (self.description_ja or self.description) if lang == "ja" else (self.description or self.description_ja)
 
 
 def read_header(text: str) -> dict:
@@ -76,6 +88,7 @@ def query_from_text(text: str, *, name: str = "query", path: Path | None = None)
         needs_inference=header.get("inference", "").lower() in ("required", "true", "yes"),
         ordered=header.get("ordered", "").lower() in ("true", "yes"),
         scope=header.get("scope") or None,
+        summary_ja=header.get("summary_ja", ""), description_ja=header.get("description_ja", ""),
     )
 
 

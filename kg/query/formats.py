@@ -7,13 +7,19 @@ come from the one namespace table (kg.namespaces).
 The server writes within limits: into a buffer that refuses to grow past a byte limit, and with a row limit.
 Oxigraph's results writers take a whole answer, so the rows are counted on its TSV form (one line per row: TSV
 escapes line breaks inside literals), which is then converted to the format asked for without leaving Rust.
+
+For spreadsheets (issue 21) `kg query` writes TSV as plain values (出生数, 615: not "出生数"@ja, "615"^^xsd:integer,
+which is SPARQL's TSV and stays the endpoint's), and any answer as an Excel workbook (openpyxl), numbers as numbers;
+a CSV written to a file starts with a byte-order mark, without which Excel on Windows reads UTF-8 as Shift_JIS.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import unicodedata
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -28,6 +34,15 @@ RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld
 TEXT_FORMATS = ("table", "md")  # for people: ours
 SELECT_FORMATS = ("table", "md", "csv", "tsv", "json", "xml")   # what `kg query` offers for SELECT and ASK
 GRAPH_FORMATS = ("ttl", "nt")                                     # ... and for CONSTRUCT and DESCRIBE
+FILE_FORMATS = ("xlsx",)                                          # ... and for any answer, into a file only
+# `kg query --out FILE` takes the format from the file's suffix unless --format says otherwise.
+SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".txt": "table", ".md": "md", ".json": "json", ".xml": "xml",
+                  ".srj": "json", ".srx": "xml", ".ttl": "ttl", ".nt": "nt", ".xlsx": "xlsx"}
+BOM = "\ufeff"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_NUMBER_TYPES = {XSD + name: int for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                              "positiveInteger", "negativeInteger", "nonPositiveInteger")} | \
+                {XSD + name: float for name in ("decimal", "double", "float")}
 
 
 class AnswerTooLarge(Exception):
@@ -65,19 +80,21 @@ class CappedBuffer(io.RawIOBase):
         return b"".join(self._parts)
 
 
-def write_answer(answer, key: str, out: CappedBuffer, *, max_rows: int) -> None:
+def write_answer(answer, key: str, out: CappedBuffer, *, max_rows: int) -> int | None:
     """Write an Oxigraph answer (QueryBoolean, QuerySolutions or QueryTriples, or a list of triples) in the format
-    `key` of RESULTS_FORMATS or RDF_FORMATS, within `max_rows` rows or triples and the buffer's bytes."""
+    `key` of RESULTS_FORMATS or RDF_FORMATS, within `max_rows` rows or triples and the buffer's bytes. Returns the
+    number of rows of a SELECT answer (None for others): the server explains an empty one."""
     if isinstance(answer, ox.QueryBoolean):
         answer.serialize(out, format=RESULTS_FORMATS[key])
     elif isinstance(answer, ox.QuerySolutions):
-        _write_solutions(answer, key, out, max_rows=max_rows)
+        return _write_solutions(answer, key, out, max_rows=max_rows)
     else:
         prefixes = TURTLE_PREFIXES if key == "ttl" else None
         ox.serialize(_counted(answer, max_rows), out, format=RDF_FORMATS[key], prefixes=prefixes)
+    return None
 
 
-def _write_solutions(solutions: ox.QuerySolutions, key: str, out: CappedBuffer, *, max_rows: int) -> None:
+def _write_solutions(solutions: ox.QuerySolutions, key: str, out: CappedBuffer, *, max_rows: int) -> int:
     # The TSV form may be longer than the answer asked for (datatypes written out), never more than twice.
     tsv = CappedBuffer(2 * out.max_bytes)
     try:
@@ -93,8 +110,15 @@ def _write_solutions(solutions: ox.QuerySolutions, key: str, out: CappedBuffer, 
         raise AnswerTooLarge("rows", f"the answer has more than {max_rows:,} rows")
     if key == "tsv":
         out.write(data)
+    elif key == "xlsx":
+        solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+        names = [v.value for v in solutions.variables]
+        result = QueryResult(form="SELECT", variables=names, rows=[
+            {name: solution[name] for name in names if solution[name] is not None} for solution in solutions])
+        out.write(xlsx_bytes(result))
     else:
         ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(out, format=RESULTS_FORMATS[key])
+    return rows
 
 
 def _counted(items, max_rows: int):
@@ -107,6 +131,8 @@ def _counted(items, max_rows: int):
 def render(result: QueryResult, fmt: str) -> str:
     """An answer as `kg query --format` prints it."""
     if result.form in ("CONSTRUCT", "DESCRIBE"):
+        if fmt == "xlsx":
+            raise QueryError("an Excel workbook is a file, not text to print", hint="give --out FILE.xlsx")
         if fmt not in ("table",) + GRAPH_FORMATS:
             raise QueryError(f"format {fmt!r} is for SELECT/ASK results",
                              hint="use --format ttl or nt for CONSTRUCT/DESCRIBE")
@@ -118,6 +144,11 @@ def render(result: QueryResult, fmt: str) -> str:
     if fmt in GRAPH_FORMATS:
         raise QueryError(f"format {fmt!r} is for CONSTRUCT/DESCRIBE results",
                          hint=f"use one of {', '.join(SELECT_FORMATS)}")
+    if fmt == "xlsx":
+        raise QueryError("an Excel workbook is a file, not text to print / xlsx はファイルに書き出します",
+                         hint="give --out FILE.xlsx")
+    if fmt == "tsv":
+        return plain_tsv(result)
     if fmt == "table":
         return _table(result) if result.form != "ASK" else ("true" if result.boolean else "false")
     if fmt == "md":
@@ -187,3 +218,108 @@ def _markdown(result: QueryResult) -> str:
     out = ["| " + " | ".join(result.variables) + " |", "|" + "|".join("---" for _ in result.variables) + "|"]
     out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in cells]
     return "\n".join(out)
+
+
+def plain_value(term, *, typed: bool = True):
+    """A term as a spreadsheet cell holds it: the literal's value (a number as a number, where `typed`), an IRI
+    written out, nothing for an unbound variable."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal) and not typed:
+        return term.value
+    if isinstance(term, ox.Literal):
+        convert = _NUMBER_TYPES.get(term.datatype.value)
+        if convert is not None:
+            try:
+                return convert(term.value)
+            except ValueError:
+                return term.value
+        if term.datatype.value == XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def answer_table(result: QueryResult, *, typed: bool = True) -> tuple[list[str], list[list]]:
+    """Any answer as a table of plain values: a SELECT's columns, an ASK's one cell, a graph's triples; literals as
+    numbers and booleans where `typed`, else as written."""
+    if result.form == "ASK":
+        return ["boolean"], [[bool(result.boolean) if typed else ("true" if result.boolean else "false")]]
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        return ["subject", "predicate", "object"], [
+            [plain_value(term, typed=typed) for term in (t.subject, t.predicate, t.object)] for t in result.triples]
+    return list(result.variables), [[plain_value(row.get(v), typed=typed) for v in result.variables]
+                                    for row in result.rows]
+
+
+def plain_tsv(result: QueryResult) -> str:
+    """TSV of values for spreadsheets: the header names the columns; a tab or line break inside a value becomes a
+    space (TSV has no quoting)."""
+    header, rows = answer_table(result, typed=False)
+
+    def cell(value) -> str:
+        return " ".join(("" if value is None else value).replace("\t", " ").splitlines())
+
+    return "".join("\t".join(cell(v) for v in row) + "\n" for row in [header, *rows])
+
+
+def xlsx_bytes(result: QueryResult, *, title: str = "answer", created: datetime.datetime | None = None) -> bytes:
+    """The answer as an Excel workbook: one sheet, the header row frozen, numbers as numbers, text as text (a value
+    starting with = is never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "answer"
+    header, rows = answer_table(result)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        # Cells made here, not looked up after append: sheet.max_row and sheet[row] scan every cell of the sheet,
+        # which made a 30,000-row answer take seven minutes.
+        cells = [Cell(sheet, value=ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v) for v in row]
+        for cell in cells:
+            if cell.data_type == "f":   # openpyxl reads "=…" as a formula: the data is text
+                cell.data_type = "s"
+        sheet.append(cells)
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(header, start=1):
+        longest = max([_width(str(name))] + [_width(str(r[index - 1])) for r in rows[:200] if r[index - 1] is not None])
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(60, max(8, longest + 2))
+    if created is not None:
+        workbook.properties.created = created
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def format_for_file(path: Path, fmt: str | None) -> str:
+    """The format of `kg query --out FILE`: --format when given, else the file's suffix."""
+    if fmt:
+        return fmt
+    found = SUFFIX_FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise QueryError(f"cannot tell the format of {path.name} from its suffix / ファイル名から形式がわかりません",
+                         hint=f"name it {path.stem}.csv, .tsv, .xlsx, .json … or give --format")
+    return found
+
+
+def write_answer_file(result: QueryResult, path: Path, fmt: str, *, bom: bool = True, title: str = "answer") -> None:
+    """Write an answer to `path` in `fmt` (a format of `kg query`, or xlsx). CSV and TSV start with a byte-order mark
+    unless `bom` is False. The folder must exist: nothing is created outside the file itself."""
+    if not path.parent.is_dir():
+        raise QueryError(f"the folder {path.parent} does not exist, so {path.name} cannot be written there / "
+                         f"フォルダ {path.parent} がありません",
+                         hint=f"create it first (mkdir -p {path.parent}) or choose another --out path")
+    if fmt == "xlsx":
+        data = xlsx_bytes(result, title=title)
+    else:
+        text = render(result, fmt)
+        data = ((BOM if bom and fmt in ("csv", "tsv") else "") + text).encode("utf-8")
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise QueryError(f"cannot write {path}: {exc.strerror or exc}") from None

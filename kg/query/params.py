@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..eras import NoSuchEraYear, match_era_year
 from ..errors import QueryError
 from ..namespaces import XSD
 from .results import Term
@@ -22,6 +23,8 @@ TYPES = ("iri", "integer", "decimal", "boolean", "date", "string")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# What may follow a year: 2026年度, 令和8年, R8 (a fiscal year and a calendar year are the same number here).
+_YEAR_SUFFIX = re.compile(r"\s*(?:年度|年)?")
 MAX_VALUE_LENGTH = 2000
 
 
@@ -57,6 +60,8 @@ def to_term(spec: ParamSpec, raw: str) -> ox.NamedNode | ox.Literal:
             return ox.NamedNode(value)
         except ValueError as exc:
             raise QueryError(f"parameter {spec.name}: invalid IRI {value!r}: {exc}") from None
+    if spec.type == "integer" and "year" in spec.name:
+        return ox.Literal(str(year_value(spec, value, raw)), datatype=ox.NamedNode(XSD + "integer"))
     if spec.type == "integer":
         if not _INTEGER.fullmatch(value):
             raise QueryError(f"parameter {spec.name}: {raw!r} is not an integer", hint="write digits only, e.g. 2026")
@@ -74,6 +79,28 @@ def to_term(spec: ParamSpec, raw: str) -> ox.NamedNode | ox.Literal:
             raise QueryError(f"parameter {spec.name}: {raw!r} is not a date (YYYY-MM-DD)")
         return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
     return ox.Literal(value)
+
+
+def year_value(spec: ParamSpec, value: str, raw: str) -> int:
+    """A year parameter's western year: 2026, 2026年度, 令和8, 令和8年度, R8, 令和元年 (kg.eras, as ingest reads
+    them). `value` is NFKC-folded already, so ｒ８ and ２０２６ are read too."""
+    era = match_era_year(value)
+    digits = _INTEGER.match(value) if era is None else None
+    end = era.end if era is not None else (digits.end() if digits else 0)
+    suffix = _YEAR_SUFFIX.match(value, end)
+    if digits and suffix.end() == len(value):
+        return int(digits.group())
+    if era is None or suffix.end() != len(value):
+        raise QueryError(f"parameter {spec.name}: {raw!r} is not an integer or an era year / 年として読めません",
+                         hint="write a western year (2026) or an era year (令和8, 令和8年度, R8)")
+    try:
+        return era.western
+    except NoSuchEraYear:
+        last = f"{era.era.name}{era.era.last_year}" if era.era.last_year else None
+        raise QueryError(f"parameter {spec.name}: {era.era.name}{era.number} does not exist / "
+                         f"{era.era.name}{era.number}年はありません",
+                         hint=f"{era.era.name} ends in {last} ({era.era.offset + era.era.last_year})" if last else
+                         f"{era.era.name} starts with {era.era.name}元年 ({era.era.offset + 1})") from None
 
 
 def serialize_term(term: ox.NamedNode | ox.Literal) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import json
+import re
 import urllib.error
 from dataclasses import dataclass
 
@@ -35,7 +37,8 @@ class Endpoint:
 
 def run_remote(endpoint: str, query: str, *, bindings: dict[str, Term | list[Term]] | None = None,
                timeout: float = 60.0, allow_network: bool = False) -> QueryResult:
-    form = check_query(query, allow_network=allow_network)
+    # Only the checks that hold in any dialect: the server parses the query in its own (kg.query.text.check_query).
+    form = check_query(query, allow_network=allow_network, syntax=False)
     text = bound_query_text(query, bindings)
     return sparql_select_or_graph(endpoint, text, form=form, timeout=timeout)
 
@@ -68,7 +71,9 @@ def sparql_select_or_graph(endpoint: str, text: str, *, form: str, timeout: floa
         raw = response.response.read()
         content_type = response.response.headers.get("Content-Type", "")
     except SPARQLWrapperException as exc:
-        raise QueryError(f"the endpoint refused the query: {str(exc).splitlines()[0]}") from None
+        raise QueryError(refusal_sentence(endpoint, exc),
+                         hint="the server reads the query in its own SPARQL dialect; fix it where the server says / "
+                              "サーバーが示す箇所を直してください") from None
     except urllib.error.HTTPError as exc:
         raise KgError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
@@ -87,6 +92,38 @@ def sparql_select_or_graph(endpoint: str, text: str, *, form: str, timeout: floa
     names = document["head"].get("vars", [])
     rows = [{k: _term(v) for k, v in binding.items()} for binding in document["results"]["bindings"]]
     return QueryResult(form=form, variables=names, rows=rows)
+
+
+# What SPARQLWrapper's exceptions stand for: the HTTP status the server answered with.
+REFUSAL_STATUS = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404, "URITooLong": 414,
+                  "EndPointInternalError": 500}
+MAX_SERVER_SENTENCE = 400
+
+
+def refusal_sentence(endpoint: str, exc: Exception) -> str:
+    """One sentence for a query the server refused, with the server's own words: its syntax error, in its dialect,
+    with its line (Virtuoso: "SP030: SPARQL compiler, line 3: syntax error at 'x' before '}'"), not SPARQLWrapper's
+    "probably the SPARQL query is badly formed" followed by the raw response as a Python bytes literal."""
+    status = REFUSAL_STATUS.get(type(exc).__name__)
+    said = server_words(str(exc))
+    return (f"{endpoint} refused the query" + (f" (HTTP {status})" if status else "")
+            + (f": {said}" if said else f": {type(exc).__name__}"))
+
+
+def server_words(message: str) -> str:
+    """The first paragraph of the response body SPARQLWrapper puts in its message (as a bytes literal), on one
+    line; Virtuoso's next paragraphs repeat the query."""
+    _, found, raw = message.partition("\n\nResponse:\n")
+    if not found:
+        return ""
+    try:
+        body = ast.literal_eval(raw.strip())
+    except (ValueError, SyntaxError):
+        body = raw
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    first = next((p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()), "")
+    first = " ".join(first.split())
+    return first if len(first) <= MAX_SERVER_SENTENCE else first[: MAX_SERVER_SENTENCE - 1] + "…"
 
 
 XSD_BOOLEAN = XSD + "boolean"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import asdict
 from importlib import resources
 
@@ -29,15 +30,17 @@ from ..build.leases import Lease
 from ..build.store import BuildPaths
 from ..errors import QueryError
 from ..project import Project
+from ..query.ask import prepare
 from ..query.formats import RDF_FORMATS
 from ..query.text import check_query, forbidden_keywords
 from . import named_api
+from . import query_page as query_page_view
 from .answer_cache import CachedAnswer
 from .build_watch import BuildWatch
 from .limits import ServerLimits
 from .rate_limit import RateLimit, client_address
 from .request_log import RequestLog
-from .result_formats import AnswerFormat
+from .result_formats import AnswerFormat, formats_for
 from .service_description import description_prefixes, service_description
 from .site_pages import publish_static_folder
 from .sparql_protocol import ProtocolError, choose_format, parse_request, query_timeout
@@ -78,7 +81,9 @@ def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_
         Middleware(RequestLog),
         # Open data: any web page may query the endpoint and read the pages (no credentials are involved).
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                   allow_headers=["Accept", "Content-Type"], expose_headers=["Kg-Limit", "Kg-Timeout", "Kg-Cache", "Kg-Build", "Retry-After"]),
+                   allow_headers=["Accept", "Content-Type"],
+                   expose_headers=["Kg-Limit", "Kg-Timeout", "Kg-Cache", "Kg-Build", "Kg-Rows", "Kg-Explanation",
+                                   "Retry-After"]),
         # Inside the log and CORS: a refused request is logged, and a web page can read why it was refused.
         Middleware(RateLimit, rate=limits.rate, burst=limits.burst),
         # Innermost: a request the rate limit lets through is served from one build, named in Kg-Build.
@@ -219,6 +224,8 @@ async def _run(request: Request, job: QueryJob, seconds: float) -> Response:
     headers = {"Vary": "Accept", "Kg-Timeout": f"{seconds:g}"}
     if answer.limit:
         headers["Kg-Limit"] = answer.limit
+    if answer.rows is not None:
+        headers[named_api.ROWS_HEADER] = str(answer.rows)
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
 
 
@@ -235,7 +242,52 @@ def _service_description(request: Request, formats: tuple[str, ...]) -> Response
 # -- query page and named queries --------------------------------------------------------------------------------
 
 async def query_page(request: Request) -> Response:
-    return HTMLResponse(_state(request).query_page)
+    """The query page: the question of `?q=` answered with its parameters from the URL, bound by
+    kg.query.prepare as the CLI and the API bind them, and run by the query workers."""
+    state = _state(request)
+    asked = query_page_view.read_request(request.query_params, state.queries)
+    names = sorted(state.built.manifest.municipality_names) if state.built.manifest else []
+    view = query_page_view.PageState(asked, list(state.queries.values()), names, state.limits, state.build_id,
+                                     built=state.built.manifest.built if state.built.manifest else "")
+    status = 404 if asked.unknown else 200
+    if query_page_view.runnable(asked):
+        status = await _answer_question(request, view)
+    return HTMLResponse(await asyncio.to_thread(query_page_view.render, view), status_code=status)
+
+
+async def _answer_question(request: Request, view: query_page_view.PageState) -> int:
+    """Fill in `view` with the question's SPARQL and answer (or why there is none); the page's HTTP status."""
+    state, asked = _state(request), view.request
+    query = asked.question
+    scope = next((f for f in asked.fields if f.kind == "municipality"), None)
+    candidates = None if scope is None else \
+        query_page_view.municipality_candidates(asked.values[scope.name], view.municipalities)
+    if candidates:   # part of a name: the names that contain it, to pick from
+        view.error, view.suggestions = query_page_view.UI[asked.lang]["not_found"], candidates
+        return 400
+    try:
+        prepared = await asyncio.to_thread(prepare, query, asked.values, on=state.built)
+    except QueryError as exc:   # kg.query's own words: a wrong type, an unknown name with what it may be
+        view.error = str(exc)
+        return 400
+    if candidates is not None:   # no name contains it, and kg.query suggested nothing either
+        view.error = query_page_view.UI[asked.lang]["no_candidates"]
+        return 400
+    view.text = prepared.text
+    # Tables first (CSV, Excel where the API writes it), then the SPARQL formats.
+    offered = [f.names[0] for f in formats_for(query.form or "SELECT") if f.key != "json"]
+    formats = sorted(offered, key=lambda name: (name not in ("csv", "xlsx"), name != "csv"))
+    view.downloads = query_page_view.download_links(query, asked.values, formats)
+    started = time.perf_counter()
+    response = await _run(request, QueryJob(prepared.text, "json", base_iri=base_iri(request)), state.limits.timeout)
+    view.seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        view.error = bytes(response.body).decode("utf-8", "replace").strip()
+        return response.status_code
+    view.answer = query_page_view.answer_from_json(bytes(response.body), lang=asked.lang, chart=asked.chart)
+    if view.answer.boolean is None and not view.answer.rows:   # why, instead of a bare "0 rows"
+        view.explanation = await asyncio.to_thread(named_api.explanation, prepared, state.built) or ""
+    return 200
 
 
 async def api_list(request: Request) -> Response:
@@ -256,20 +308,36 @@ async def api_query(request: Request) -> Response:
     params = request.query_params.multi_items()
     fmt = choose_format(query.form or "SELECT", format_params=tuple(v for k, v in params if k == "format"),
                         accept=request.headers.get("accept"))
-    # Keyed on what the client asked (a timeout does not change a complete answer), so that a repeated call is
-    # answered before any binding or query text is worked out.
-    key = (state.build_id, name, tuple(sorted((k, v) for k, v in params if k not in ("format", "timeout"))), fmt.key)
+    download = named_api.wants_download(params)
+    # Keyed on what the client asked (a timeout does not change a complete answer, download=1 only wraps it), so
+    # that a repeated call is answered before any binding or query text is worked out.
+    key = (state.build_id, name, tuple(sorted((k, v) for k, v in params if k not in named_api.RESERVED)), fmt.key)
     cached = state.answers.get(key) if state.limits.cache_bytes else None
     if cached is not None:
-        return Response(cached.body, media_type=cached.media_type, headers={**cached.headers, "Kg-Cache": "hit"})
-    text = named_api.bound_text(query, params, state.built)
+        response = Response(cached.body, media_type=cached.media_type, headers={**cached.headers, "Kg-Cache": "hit"})
+        return _as_download(response, fmt.key, name) if download else response
+    question = named_api.prepared(query, params, state.built)
     seconds = query_timeout([v for k, v in params if k == "timeout"], state.limits.timeout)
-    response = await _run(request, QueryJob(text, fmt.key, base_iri=base_iri(request)), seconds)
+    response = await _run(request, QueryJob(question.text, fmt.key, base_iri=base_iri(request)), seconds)
+    if response.status_code == 200 and response.headers.get(named_api.ROWS_HEADER) == "0":
+        # An empty answer says why, as `kg query` does on stderr: in a header, so the body stays SPARQL results.
+        sentence = await asyncio.to_thread(named_api.explanation, question, state.built)
+        if sentence:
+            response.headers[named_api.EXPLANATION_HEADER] = named_api.explanation_header(sentence)
     if state.limits.cache_bytes and response.status_code == 200:
-        headers = {k: v for k, v in response.headers.items() if k.lower() in {"vary", "kg-limit"}}
+        kept = {"vary", "kg-limit", "kg-rows", "kg-explanation"}
+        headers = {k: v for k, v in response.headers.items() if k.lower() in kept}
         state.answers.put(key, CachedAnswer(bytes(response.body), response.media_type or "", headers))
     response.headers["Kg-Cache"] = "miss"
-    return response
+    return _as_download(response, fmt.key, name) if download and response.status_code == 200 else response
+
+
+def _as_download(response: Response, format_key: str, name: str) -> Response:
+    """The answer as a file to save (named_api.as_download: a name, and a BOM for CSV and TSV)."""
+    body, extra = named_api.as_download(bytes(response.body), format_key, name)
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+    return Response(body, status_code=response.status_code, media_type=response.media_type,
+                    headers={**headers, **extra})
 
 
 # -- the published site ------------------------------------------------------------------------------------------
@@ -279,7 +347,12 @@ async def site_page(request: Request) -> Response:
     path = request.path_params["path"]
     endpoint = str(request.url_for("sparql"))
     # Rendering reads the store: in a thread, so the event loop keeps answering meanwhile.
-    answer = await asyncio.to_thread(state.site.answer, path, accept=request.headers.get("accept"), endpoint=endpoint)
+    if state.site.questions is None:
+        state.site.questions = list(state.queries.values())   # the home page lists them
+    accept = request.headers.get("accept")
+    answer = await asyncio.to_thread(state.site.answer, path, accept=accept, endpoint=endpoint)
+    if answer.status == 404:
+        answer = await asyncio.to_thread(state.site.not_found_page, path, accept=accept, endpoint=endpoint)
     headers = {}
     if answer.location:
         headers = {"Location": answer.location, "Vary": "Accept"}

@@ -6,16 +6,28 @@ kg.query.params (a VALUES block, never pasted into the query text), exactly as `
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ..errors import QueryError
-from ..query.ask import prepare
+from ..query.ask import Question, prepare, why_empty
 from ..query.catalogue import NamedQuery
+from ..query.formats import BOM
 from ..query.local import BuiltStore
+from ..query.results import QueryResult
 from .result_formats import formats_for
 from .sparql_protocol import ProtocolError
 
 API_PREFIX = "/api/queries"
-# URL parameters of every operation, never query parameters: the answer format and the time limit (seconds).
-RESERVED = ("format", "timeout")
+# URL parameters of every operation, never query parameters: the answer format, the time limit (seconds), and
+# whether the answer is a file to save (download=1).
+RESERVED = ("format", "timeout", "download")
+# Why an answer has no rows (kg.query.ask.why_empty), in a response header: the answer itself stays SPARQL results
+# that any client reads, and a header is seen whatever the format (CSV and TSV have nowhere else to say it).
+EXPLANATION_HEADER = "Kg-Explanation"
+ROWS_HEADER = "Kg-Rows"
+# The file name's suffix of an answer saved by download=1, by format key (kg.serve.result_formats).
+FILE_SUFFIXES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "xlsx": "xlsx", "ttl": "ttl",
+                 "jsonld": "jsonld", "nt": "nt", "rdfxml": "rdf"}
 OPENAPI_TYPES = {
     "integer": {"type": "integer"},
     "decimal": {"type": "number"},
@@ -28,7 +40,8 @@ OPENAPI_TYPES = {
 
 def listing(queries: list[NamedQuery]) -> dict:
     return {"queries": [
-        {"name": q.name, "summary": q.summary, "description": q.description, "tags": list(q.tags), "form": q.form,
+        {"name": q.name, "summary": q.summary, "description": q.description, "summary_ja": q.summary_ja,
+         "description_ja": q.description_ja, "tags": list(q.tags), "form": q.form,
          "needs_inference": q.needs_inference, "url": f"{API_PREFIX}/{q.name}",
          "parameters": [{"name": p.name, "type": p.type, "variable": f"?{p.variable}",
                          "default": q.defaults.get(p.name)} for p in q.params],
@@ -36,9 +49,9 @@ def listing(queries: list[NamedQuery]) -> dict:
         for q in queries]}
 
 
-def bound_text(query: NamedQuery, params: list[tuple[str, str]], built: BuiltStore) -> str:
-    """The query text with its parameters bound, from the URL's parameters (`format` and `timeout` excepted), as
-    kg.query.prepare makes it: a question about one municipality runs on that municipality's graphs."""
+def prepared(query: NamedQuery, params: list[tuple[str, str]], built: BuiltStore) -> Question:
+    """The question with its parameters bound, from the URL's parameters (RESERVED excepted), as kg.query.prepare
+    makes it: a question about one municipality runs on that municipality's graphs."""
     given: dict[str, str] = {}
     for name, value in params:
         if name in RESERVED:
@@ -47,9 +60,45 @@ def bound_text(query: NamedQuery, params: list[tuple[str, str]], built: BuiltSto
             raise ProtocolError(400, f"parameter {name} is given more than once")
         given[name] = value
     try:
-        return prepare(query, given, on=built).text
-    except QueryError as exc:
+        return prepare(query, given, on=built)
+    except QueryError as exc:   # an unknown municipality too: what it may have meant is in the message
         raise ProtocolError(400, str(exc)) from None
+
+
+def explanation(question: Question, built: BuiltStore) -> str | None:
+    """Why the question's answer has no rows, in the words `kg query` prints on stderr (kg.query.ask.why_empty):
+    a municipality with no plan in the graph yet, or what was asked. Called for an empty SELECT answer only."""
+    return why_empty(question, QueryResult(form="SELECT", variables=[], rows=[]), on=built)
+
+
+def explanation_header(sentence: str) -> str:
+    """The sentence as an HTTP header value: header values are ASCII, and the sentence has Japanese in it, so it is
+    an RFC 8187 ext-value (UTF-8'' and percent-encoded UTF-8), as in `filename*=`. Read back with
+    decodeURIComponent(value.slice(7)) in a browser, urllib.parse.unquote(value[7:]) in Python."""
+    return "UTF-8''" + quote(sentence, safe="")
+
+
+def wants_download(params: list[tuple[str, str]]) -> bool:
+    """download=1 (or true): the answer is a file to save."""
+    values = [v.strip().lower() for k, v in params if k == "download"]
+    if not values:
+        return False
+    if len(values) > 1 or values[0] not in ("1", "true", "0", "false", ""):
+        raise ProtocolError(400, "download is 1 (the answer as a file to save, CSV and TSV with a byte-order mark) "
+                                 "or 0")
+    return values[0] in ("1", "true")
+
+
+def as_download(body: bytes, format_key: str, name: str) -> tuple[bytes, dict[str, str]]:
+    """An answer as a file to save: named (Content-Disposition) and, for CSV and TSV, starting with a UTF-8
+    byte-order mark, as `kg query --out` writes them: without it Excel on Windows reads UTF-8 as Shift_JIS and the
+    Japanese is garbled. Only here, not in the plain text/csv programmatic clients get: a BOM is not part of SPARQL
+    1.1 Results CSV/TSV, and many readers (Python's csv without utf-8-sig, pandas, awk, other SPARQL clients) would
+    take it into the first column's name."""
+    if format_key in ("csv", "tsv"):
+        body = BOM.encode("utf-8") + body
+    filename = f"{name}.{FILE_SUFFIXES.get(format_key, format_key)}"
+    return body, {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
 def openapi(queries: list[NamedQuery], *, version: str) -> dict:
@@ -108,6 +157,11 @@ def _operation(query: NamedQuery) -> dict:
     parameters.append({"name": "format", "in": "query", "required": False,
                        "schema": {"type": "string", "enum": [f.names[0] for f in formats]},
                        "description": "the answer format (instead of an Accept header)"})
+    parameters.append({"name": "download", "in": "query", "required": False,
+                       "schema": {"type": "integer", "enum": [0, 1]},
+                       "description": "1: the answer as a file to save (Content-Disposition with a file name); CSV "
+                                      "and TSV then start with a UTF-8 byte-order mark, so that Excel reads the "
+                                      "Japanese. Without it, CSV and TSV are SPARQL 1.1 Results, with no mark"})
     parameters.append({"name": "timeout", "in": "query", "required": False,
                        "schema": {"type": "number", "exclusiveMinimum": 0},
                        "description": "seconds the query may run; the server's own limit caps it (the Kg-Timeout "
@@ -120,7 +174,14 @@ def _operation(query: NamedQuery) -> dict:
         "description": query.description,
         "parameters": parameters,
         "responses": {
-            "200": {"description": "the answer", "content": content},
+            "200": {"description": "the answer", "content": content, "headers": {
+                ROWS_HEADER: {"description": "the number of rows of a SELECT answer",
+                              "schema": {"type": "integer"}},
+                EXPLANATION_HEADER: {
+                    "description": "only when a SELECT answer has no rows: why, as `kg query` says it (a municipality "
+                                   "with no plan in the graph yet, or what was asked), in Japanese and English; an "
+                                   "RFC 8187 ext-value (UTF-8'' then percent-encoded UTF-8)",
+                    "schema": {"type": "string"}}}},
             "400": {"$ref": "#/components/responses/BadRequest"},
             "429": {"$ref": "#/components/responses/TooMany"},
             "503": {"$ref": "#/components/responses/Limit"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..namespaces import FORMATS as FORMATS_NS
+from ..query.formats import XLSX_MEDIA_TYPE
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ SOLUTION_FORMATS = (
     AnswerFormat("tsv", "text/tab-separated-values; charset=utf-8", ("text/tab-separated-values",), ("tsv",),
                  FORMATS_NS + "SPARQL_Results_TSV"),
 )
+# Tables for spreadsheets, written by kg (kg.query.formats), for SELECT answers: not SPARQL results formats, so not
+# in the service description (format_iri is the media type's IANA registration).
+TABLE_FORMATS = (
+    AnswerFormat("xlsx", XLSX_MEDIA_TYPE, (XLSX_MEDIA_TYPE,), ("xlsx", "excel"),
+                 "https://www.iana.org/assignments/media-types/" + XLSX_MEDIA_TYPE),
+)
 GRAPH_FORMATS = (
     AnswerFormat("ttl", "text/turtle; charset=utf-8", ("text/turtle", "application/x-turtle", "application/turtle"),
                  ("ttl", "turtle", "n3"), FORMATS_NS + "Turtle"),
@@ -41,7 +48,7 @@ GRAPH_FORMATS = (
 )
 
 
-ALL_FORMATS = SOLUTION_FORMATS + GRAPH_FORMATS
+ALL_FORMATS = SOLUTION_FORMATS + TABLE_FORMATS + GRAPH_FORMATS
 # SPARQL 1.1 Results CSV and TSV define no form for a boolean: an ASK answer in them would be a bare "true" that
 # no CSV/TSV results reader accepts. ASK is answered in the formats that define one (JSON, XML).
 BOOLEAN_FORMATS = tuple(f for f in SOLUTION_FORMATS if f.key in ("json", "xml"))
@@ -50,7 +57,7 @@ BOOLEAN_FORMATS = tuple(f for f in SOLUTION_FORMATS if f.key in ("json", "xml"))
 def formats_for(form: str) -> tuple[AnswerFormat, ...]:
     if form in ("CONSTRUCT", "DESCRIBE"):
         return GRAPH_FORMATS
-    return BOOLEAN_FORMATS if form == "ASK" else SOLUTION_FORMATS
+    return BOOLEAN_FORMATS if form == "ASK" else SOLUTION_FORMATS + TABLE_FORMATS
 
 
 def refusal_for(form: str, fmt: AnswerFormat, asked: str) -> str:
@@ -60,6 +67,8 @@ def refusal_for(form: str, fmt: AnswerFormat, asked: str) -> str:
         form, f"a {form} answer is an RDF graph")
     if fmt in GRAPH_FORMATS:
         return f"{answer}, and {asked} is a format for RDF graphs (CONSTRUCT, DESCRIBE)"
+    if fmt in TABLE_FORMATS:
+        return f"{answer}, and {asked} is a spreadsheet of a SELECT answer's table"
     if form == "ASK":
         return f"{answer}, and {asked} (SPARQL 1.1 Query Results {fmt.key.upper()}) defines no way to write one"
     return f"{answer}, and {asked} is a format for SELECT and ASK results"

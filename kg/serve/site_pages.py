@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..build.manifest import BuildManifest
 from ..namespaces import BASE_IRI
 from ..publish import SiteRenderer
-from ..publish.locations import EXTERNAL_FOLDER, PAGE_SPACES, external_page_path
+from ..publish.locations import EXTERNAL_FOLDER, PAGE_SPACES, external_page_path, root_prefix
 from .sparql_protocol import negotiate
 
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "ttl": "text/turtle; charset=utf-8",
@@ -55,14 +55,26 @@ class ResourceSite:
         self._renderers: dict[str, SiteRenderer] = {}
         self._lock = threading.Lock()
         self._external_pages: dict[str, str] | None = None
+        self.questions: list | None = None   # the server's catalogue (the home page lists it), set by the app
 
     def renderer(self, endpoint: str | None) -> SiteRenderer:
         key = endpoint or ""
         with self._lock:
             if key not in self._renderers:
-                self._renderers[key] = SiteRenderer(self.store, base=BASE_IRI, manifest=self.manifest,
-                                                    sparql_endpoint=endpoint, shapes=self.shapes)
+                renderer = SiteRenderer(self.store, base=BASE_IRI, manifest=self.manifest,
+                                        sparql_endpoint=endpoint, shapes=self.shapes, served=True)
+                if self.questions is not None:
+                    renderer.questions = self.questions
+                self._renderers[key] = renderer
             return self._renderers[key]
+
+    def not_found_page(self, path: str, *, accept: str | None, endpoint: str | None) -> SiteAnswer:
+        """404 for GET /<path>: the HTML page (Japanese and English) for a client that accepts HTML (a browser),
+        a line of text for others (an RDF client, or one that sends no Accept)."""
+        if not accept or negotiate(accept, list(NEGOTIATED)) != "html":
+            return not_found(f"/{path}")
+        body = self.renderer(endpoint).not_found_page(root=root_prefix(path))
+        return SiteAnswer(404, body.encode("utf-8"), MEDIA_TYPES["html"])
 
     def answer(self, path: str, *, accept: str | None, endpoint: str | None) -> SiteAnswer:
         """The answer to GET /<path> (path without the leading slash)."""
@@ -74,6 +86,9 @@ class ResourceSite:
                               MEDIA_TYPES["html"])
         if path == "coverage.html":
             return SiteAnswer(200, self.renderer(endpoint).coverage_page().encode("utf-8"), MEDIA_TYPES["html"])
+        if path == "data.html":
+            body = self.renderer(endpoint).data_page(None, w3id_config=False)
+            return SiteAnswer(200, body.encode("utf-8"), MEDIA_TYPES["html"])
         if stem in DOCUMENTS:
             return self._document(stem, suffix, accept=accept, endpoint=endpoint)
         iri = self.iri_of_page(f"{stem}.html")

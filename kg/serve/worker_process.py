@@ -36,6 +36,7 @@ class WorkerAnswer:
     body: bytes = b""
     limit: str | None = None        # "timeout", "rows", "bytes" or "busy" when a limit was hit
     headers: dict[str, str] = field(default_factory=dict)
+    rows: int | None = None         # the rows of a SELECT answer (the server explains an empty one)
 
 
 def plain(status: int, message: str, *, limit: str | None = None) -> WorkerAnswer:
@@ -83,14 +84,14 @@ def run_job(store: ox.Store, job: QueryJob, *, max_rows: int, max_bytes: int) ->
     except Exception as exc:
         return plain(500, f"the query could not be started: {exc}")
     try:
-        write_answer(answer, fmt.key, out, max_rows=max_rows)
+        rows = write_answer(answer, fmt.key, out, max_rows=max_rows)
     except AnswerTooLarge as exc:
         return _too_large(exc.limit, str(exc))
     except Exception as exc:
         if out.exceeded:
             return _too_large("bytes", f"the answer is larger than {max_bytes:,} bytes")
         return plain(500, f"the query failed while running: {exc}")
-    return WorkerAnswer(status=200, media_type=fmt.media_type, body=out.getvalue())
+    return WorkerAnswer(status=200, media_type=fmt.media_type, body=out.getvalue(), rows=rows)
 
 
 def dataset_options(job: QueryJob) -> dict:

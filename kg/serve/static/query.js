@@ -1,14 +1,12 @@
-// The query page: examples from the catalogue, the query kept in the URL, answers from /sparql as a table.
+// The query page's SPARQL editor: the query kept in the URL, answers from /sparql as a table. (The questions of the
+// catalogue are answered by the server: the page's forms work without this script.)
 // Plain DOM code, no library: every value is written with textContent, never as HTML.
 "use strict";
 
 (function () {
-  const examples = JSON.parse(document.getElementById("examples-data").textContent);
   const prefixes = JSON.parse(document.getElementById("prefixes-data").textContent);
   const form = document.getElementById("query-form");
   const editor = document.getElementById("query");
-  const picker = document.getElementById("example");
-  const summary = document.getElementById("example-summary");
   const status = document.getElementById("status");
   const results = document.getElementById("results");
   const share = document.getElementById("share");
@@ -16,10 +14,14 @@
   // IRIs of the graph link to this server's own pages, so a click dereferences them here.
   const ownBase = "https://w3id.org/jp-plan-kg/";
 
+  const english = document.documentElement.lang === "en";
+
   function pageUrl(query) {
     const url = new URL(window.location.href);
     url.search = "";
+    url.hash = "editor";
     url.searchParams.set("query", query);
+    if (english) url.searchParams.set("lang", "en");
     return url;
   }
 
@@ -30,9 +32,9 @@
     return url.href;
   }
 
-  function remember(query) {
+  function remember(query, inAddressBar) {
     const url = pageUrl(query);
-    window.history.replaceState(null, "", url);
+    if (inAddressBar) window.history.replaceState(null, "", url);
     share.href = url.href;
     for (const format of ["csv", "tsv", "json"]) {
       document.getElementById("download-" + format).href = downloadUrl(query, format);
@@ -98,13 +100,13 @@
       for (const name of vars) tr.appendChild(cell(row[name]));
     }
     results.replaceChildren(table);
-    return rows.length + (rows.length === 1 ? " row" : " rows") + " / " + rows.length + " 件";
+    return english ? rows.length + (rows.length === 1 ? " row" : " rows") : rows.length + " 件";
   }
 
   async function run() {
     const query = editor.value;
-    remember(query);
-    status.textContent = "実行中… running";
+    remember(query, true);
+    status.textContent = english ? "running…" : "実行中…";
     status.className = "";
     const started = performance.now();
     let response;
@@ -118,7 +120,7 @@
         body: new URLSearchParams({ query: query }),
       });
     } catch (error) {
-      status.textContent = "サーバーに届きません / the server did not answer: " + error;
+      status.textContent = (english ? "the server did not answer: " : "サーバーに届きません: ") + error;
       status.className = "error";
       return;
     }
@@ -126,7 +128,7 @@
     const type = response.headers.get("Content-Type") || "";
     if (!response.ok) {
       results.replaceChildren();
-      status.textContent = "エラー " + response.status + ": " + (await response.text());
+      status.textContent = (english ? "error " : "エラー ") + response.status + ": " + (await response.text());
       status.className = "error";
       return;
     }
@@ -147,15 +149,6 @@
     }
     status.className = "ok";
   }
-
-  picker.addEventListener("change", function () {
-    const chosen = examples.find(function (q) { return q.name === picker.value; });
-    if (!chosen) return;
-    editor.value = chosen.text;
-    summary.textContent = chosen.summary;
-    summary.hidden = false;
-    remember(chosen.text);
-  });
 
   document.getElementById("add-prefixes").addEventListener("click", function () {
     const declared = new Set();
@@ -183,6 +176,6 @@
     editor.value = shared;
     run();
   } else {
-    remember(editor.value);
+    remember(editor.value, false);
   }
 })();
