@@ -103,6 +103,15 @@ def test_site_has_home_documents_descriptions_and_server_rules(site):
                  "ontology.ttl", "ontology.jsonld", "ontology.nt", "shapes.ttl"):
         assert (site / name).is_file(), name
     assert (site / ".well-known" / "void").read_bytes() == (site / "void.ttl").read_bytes()
+    # The page for an address the site lacks, in both languages, and the server rules that show it.
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert "見つかりません" in not_found and "not found" in not_found.lower()
+    assert "ErrorDocument 404 " in (site / ".htaccess").read_text(encoding="utf-8")
+    assert "error_page 404 " in (site / "hosting" / "nginx.conf").read_text(encoding="utf-8")
+    # Each question's answer beside the site, as CSV (with a byte-order mark for Excel) and XLSX.
+    csv_answer = (site / "answers" / "05-kpi-values.csv").read_bytes()
+    assert csv_answer.startswith(b"\xef\xbb\xbf") and (site / "answers" / "05-kpi-values.xlsx").is_file()
+    assert 'href="answers/05-kpi-values.xlsx"' in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_every_resource_of_the_store_has_a_page_and_its_rdf(site, store):
@@ -548,6 +557,8 @@ def test_user_data_is_escaped_and_only_http_iris_become_links(built, tmp_path):
     # The reference data is enough for a municipality's page (and builds in a moment).
     for name in ("municipalities.ttl", "sources.ttl"):
         shutil.copy(ROOT / "data" / "ttl" / name, (root / "data" / "ttl").mkdir(parents=True, exist_ok=True) or root / "data" / "ttl" / name)
+    # The national list types the municipalities that publish the sources (PublisherShape: a publisher is an agent).
+    shutil.copytree(ROOT / "data" / "ttl" / "reference", root / "data" / "ttl" / "reference")
     municipalities = root / "data" / "ttl" / "municipalities.ttl"
     municipalities.write_text(municipalities.read_text(encoding="utf-8") + """
 <municipality/132055> rdfs:comment "<script>alert('x')</script> & <b>bold</b>"@ja ;

@@ -7,14 +7,19 @@ charts with their values. Screenshots are kept under build/test-artifacts/ to be
 
 from __future__ import annotations
 
+import csv
 import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
+from a11y_support import assert_accessible
 
+from kg.build.manifest import read_manifest_file
+from kg.build.store import current_build
 from kg.publish import publish_site
+from kg.publish.render import SiteRenderer
 
 from conftest import ROOT
 
@@ -100,3 +105,59 @@ def test_plan_page_draws_each_kpi_with_its_values(page, served_site):
     assert split.locator("svg text", has_text="中学校").first.is_visible()
     births.screenshot(path=str(ARTIFACTS / "publish-kpi-chart.png"))
     page.screenshot(path=str(ARTIFACTS / "publish-plan.png"), full_page=True)
+
+
+def test_every_page_has_one_navigation_bar_leading_to_the_questions(page, served_site):
+    page.goto(served_site + "id/plan/132055/strategy-2.html")
+    nav = page.locator("nav.site-nav a")
+    assert nav.all_inner_texts() == ["ホーム", "自治体", "比較", "質問", "オントロジー", "データ", "API"]
+    nav.get_by_text("質問", exact=True).click()
+    page.wait_for_url("**/index.html#questions")
+    questions = page.locator("#questions table.questions tbody tr")
+    assert questions.count() >= 16
+    assert questions.filter(has_text="04-plan-tree").count() == 1
+    page.locator("nav.site-nav a", has_text="API").click()
+    page.wait_for_url("**/data.html#api")
+    assert page.locator("#api").is_visible()
+
+
+def test_answer_files_beside_the_site_download_and_read_back(page, served_site, tmp_path):
+    page.goto(served_site + "index.html")
+    with page.expect_download() as download:
+        page.locator("#question-05-kpi-values td.downloads a", has_text="CSV").click()
+    path = tmp_path / "answer.csv"
+    download.value.save_as(path)
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][:2] == ["municipality", "kpi"] and len(rows) > 1
+    openpyxl = pytest.importorskip("openpyxl")
+    with page.expect_download() as download:
+        page.locator("#question-05-kpi-values td.downloads a", has_text="Excel").click()
+    path = tmp_path / "answer.xlsx"
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.max_row == len(rows)
+
+
+PUBLISHED_PAGES = {
+    "home": "index.html", "municipality": "id/municipality/132055.html", "prefecture": "id/prefecture/13.html",
+    "plan": "id/plan/142123/strategy-2.html", "plan with charts": "id/plan/132055/strategy-2.html",
+    "kpi": "id/plan/132055/strategy-2/goal-1/direction-1/kpi-1.html", "coverage": "coverage.html",
+    "data": "data.html", "ontology": "ontology.html", "shapes": "shapes.html", "vocabulary": "vocab/viewpoint.html",
+    "concept": "vocab/viewpoint/dx.html",
+}
+
+
+@pytest.mark.parametrize("kind", PUBLISHED_PAGES)
+def test_every_kind_of_published_page_meets_wcag_21_aa(page, served_site, kind):
+    page.goto(served_site + PUBLISHED_PAGES[kind])
+    assert page.locator("nav.site-nav a").count() == 7
+    assert_accessible(page, kind)
+
+
+def test_the_not_found_page_meets_wcag_21_aa(page, built, store, served_site):
+    # The 404 page as a static host shows it (kg.publish.render.SiteRenderer.not_found_page).
+    renderer = SiteRenderer(store, base=served_site, manifest=read_manifest_file(current_build(built).manifest))
+    page.set_content(renderer.not_found_page())
+    assert "ページが見つかりません" in page.inner_text("h1")
+    assert_accessible(page, "404")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_OK
+from ..errors import EXIT_OK, KgError
 from ..namespaces import BASE_IRI
 
 
@@ -21,17 +21,24 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="folder to write (default: BUILD_DIR/site); replaced only if kg publish wrote it")
     p.add_argument("--sparql-endpoint", metavar="URL", help="a SPARQL endpoint serving this data, named in VoID/DCAT")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="processes writing pages (default: one per core)")
+    p.add_argument("--full", action="store_true",
+                   help="write every page; by default only the pages whose data changed since the site in --out "
+                        "was published are written again, the others kept")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     p.set_defaults(run=_publish)
 
 
 def _publish(args, project) -> int:
-    from ..publish import publish_site
+    from ..publish import PublishOptions, publish_site
 
-    progress = None if args.quiet else (lambda msg: print(f"· {msg}", file=sys.stderr))
+    progress = None if args.quiet else (lambda msg: print(f"· {msg}", file=sys.stderr, flush=True))
     out = args.out if args.out is not None else project.build_dir / "site"
+    if args.workers is not None and args.workers < 1:
+        raise KgError(f"--workers {args.workers}: give 1 or more")
     result = publish_site(project, out=out, base_iri=args.base_iri, sparql_endpoint=args.sparql_endpoint,
-                          progress=progress)
+                          progress=progress, options=PublishOptions(workers=args.workers, incremental=not args.full))
     if result.skipped:
         print(f"kg: {len(result.skipped)} resource(s) have IRIs that cannot be file names and got no page, e.g. "
               f"{result.skipped[0]}", file=sys.stderr)

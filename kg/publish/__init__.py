@@ -6,6 +6,6 @@ Entry points: `publish_site(project, out=, base_iri=, sparql_endpoint=)` writes 
 """
 
 from .render import SiteRenderer, render_resource
-from .site import PublishResult, publish_site
+from .site import PublishOptions, PublishResult, publish_site
 
-__all__ = ["PublishResult", "SiteRenderer", "publish_site", "render_resource"]
+__all__ = ["PublishOptions", "PublishResult", "SiteRenderer", "publish_site", "render_resource"]

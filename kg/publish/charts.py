@@ -1,7 +1,8 @@
 """Baseline-to-target charts of indicators (KPIs, numerical targets), drawn as static SVG when the site is built.
 
-One chart per indicator: a row per stated value (baseline, stated, target) with its year and the value as the
-source writes it, bars on one scale per indicator (units differ between indicators, so they never share a
+One chart per indicator: a row per value (baseline, value stated as context, achieved values year by year, target)
+in the order of their years, with the value as the source writes it — so a monitored KPI reads baseline →
+achieved values → target, each achieved value with its progress towards the target and its report's grade — bars on one scale per indicator (units differ between indicators, so they never share a
 scale), and one group per breakdown (小学校 / 中学校) where the source splits the values.
 """
 
@@ -20,7 +21,8 @@ from .templating import environment
 
 ROLES = (  # (property, role name in Japanese, in English, colour)
     (JPP + "hasBaseline", "現状値", "baseline", "#8a9bb0"),
-    (JPP + "hasStatedValue", "実績値", "stated value", "#b9a77a"),
+    (JPP + "hasStatedValue", "記載値", "stated value", "#b9a77a"),
+    (JPP + "hasAchievedValue", "実績値", "achieved", "#b8602a"),
     (JPP + "hasTarget", "目標値", "target", "#1f6f8b"),
 )
 INDICATOR_CLASSES = (JPP + "Indicator", JPP + "KPI", JPP + "NumericalTarget")
@@ -38,6 +40,7 @@ class ValueRow:
     text: str            # as written: 615人, or the number with its unit
     qualifier: str       # 累計, 延べ …
     iri: str
+    evaluation: str = ""  # an achieved value's grade in its report (A, ◎ …)
 
 
 @dataclass
@@ -99,7 +102,8 @@ def _value_row(view: GraphView, iri: str, role: str, role_en: str, colour: str) 
     unit = _concept_label(view, view.iris(iri, JPP + "unit"), notation=True)
     text = view.first_literal(iri, JPP + "valueLabel") or (f"{format_number(number)}{unit}" if number is not None else "")
     qualifier = _concept_label(view, view.iris(iri, JPP + "qualifier"))
-    return ValueRow(role, role_en, colour, year, year_label, number, text, qualifier, iri)
+    evaluation = _concept_label(view, view.iris(iri, JPP + "evaluation"), notation=True)
+    return ValueRow(role, role_en, colour, year, year_label, number, text, qualifier, iri, evaluation)
 
 
 def _concept_label(view: GraphView, iris: list[str], *, notation: bool = False) -> str:
@@ -147,6 +151,7 @@ def render_svg(chart: IndicatorChart) -> Markup:
             headings.append({"y": y + 16, "text": s.breakdown})
             y += HEADING_HEIGHT
         baseline = next((r.number for r in s.rows if r.role_en == "baseline" and r.number is not None), None)
+        target = next((r.number for r in s.rows if r.role_en == "target" and r.number is not None), None)
         for r in s.rows:
             if r.number is not None:
                 x_end = label_width + (r.number - low) / span * BAR_WIDTH
@@ -158,6 +163,9 @@ def render_svg(chart: IndicatorChart) -> Markup:
             change = ""
             if r.role_en == "target" and baseline is not None and r.number is not None:
                 change = _change(baseline, r.number, percent=chart.unit == "%")
+            elif r.role_en == "achieved" and baseline is not None and target is not None and r.number is not None \
+                    and target != baseline:
+                change = f"（進捗 {(r.number - baseline) / (target - baseline) * 100:.0f}%）".replace("-", "−")
             value_text = r.text if r.number is not None else f"{r.text}（数値なし）".lstrip()
             rows.append({"y": y, "caption": _row_caption(r), "bar_x": bar_x, "bar_w": bar_w, "colour": r.colour,
                          "value_x": value_x, "value": value_text, "change": change, "role": r.role_en,
@@ -183,7 +191,8 @@ def _change(baseline: float, target: float, *, percent: bool) -> str:
 
 def _row_caption(row: ValueRow) -> str:
     caption = f"{row.role} {row.year_label}".strip()
-    return f"{caption}（{row.qualifier}）" if row.qualifier else caption
+    notes = [n for n in (row.qualifier, f"評価 {row.evaluation}" if row.evaluation else "") if n]
+    return f"{caption}（{'・'.join(notes)}）" if notes else caption
 
 
 def plan_indicators(view: GraphView, plan_iri: str) -> list[str]:

@@ -4,6 +4,9 @@ Asserted and inferred triples stay distinguishable two ways: the dataset with it
 one graph per source file, its inferred triples in graph/inferred/<the same name>, and graph/inferred for
 what no single file entails), and a separate dump per kind (source facts, the project's
 classification, ontology and vocabularies, inferred). The counts written into VoID are the counts of the files.
+
+Beside them, the indicator values as a W3C Data Cube (kg.publish.cube), written only once it passes the Data Cube
+integrity constraints: a cube that breaks one stops kg publish (CubeInvalid).
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
 from ..namespaces import TURTLE_PREFIXES
+from .cube import build_cube
 from .graphview import EDITORIAL, INFERRED, ONTOLOGY, SOURCE, graph_kind
 
 DUMPS_FOLDER = "dumps"
 MAIN_NAME = "jp-plan-kg"
+CUBE_FILE = f"{DUMPS_FOLDER}/indicator-values-cube.ttl"
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ class DumpSet:
     subsets: list[SubsetDumps]
     graphs: dict[str, int]    # named graph → triples
     quads: int
+    cube: Dump | None = None  # the indicator values as a Data Cube: not a subset of the graph, a view of it
+    observations: int = 0     # the cube's qb:Observations
 
     def subset(self, key: str) -> SubsetDumps:
         return next(s for s in self.subsets if s.subset.key == key)
@@ -129,6 +136,9 @@ def write_dumps(store: ox.Store, site: Path, *, manifest: BuildManifest | None =
             for key in DATASET_FORMATS:
                 entry.dumps.append(_write(site, _file_name("all", FORMATS[key]), quads, FORMATS[key], len(quads)))
         result.subsets.append(entry)
+    cube = build_cube(store)
+    result.cube = _write(site, CUBE_FILE, cube.triples, FORMATS["ttl"], len(cube.triples))
+    result.observations = cube.observations
     return result
 
 

@@ -14,9 +14,10 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
-from ..namespaces import RDF_TYPE
+from ..namespaces import RDF_TYPE, SKOS
 from ..project import GRAPH_BASE, is_inferred_graph
 from ..query.params import bound_query_text
+from ..rdf.terms import natural_key
 from . import locations
 from .vocabulary import LABEL_PREDICATES
 
@@ -39,6 +40,10 @@ class Statement:
     @property
     def kind(self) -> str:
         return self.kinds[0]
+
+
+def _statement_order(statement: Statement) -> tuple[str, str, str]:
+    return str(statement.subject), statement.predicate.value, str(statement.object)
 
 
 def graph_kind(graph_iri: str, manifest_kinds: dict[str, str] | None = None) -> str:
@@ -66,6 +71,7 @@ class GraphView:
         self.extra_anchors = extra_anchors or {}
         self.about = lru_cache(maxsize=4096)(self._about)
         self.pointing_to = lru_cache(maxsize=1024)(self._pointing_to)
+        self.described = lru_cache(maxsize=65536)(self._described)
         # Every page links to the same predicates, kinds and places: where each is shown is worked out once.
         self.page_of = lru_cache(maxsize=65536)(self._page_of)
         self.labels = lru_cache(maxsize=65536)(self._labels)
@@ -87,6 +93,9 @@ class GraphView:
         for quad, kinds, graphs in merged.values():
             out.append(Statement(quad.subject, quad.predicate, quad.object,
                                  tuple(k for k in KIND_ORDER if k in kinds), tuple(sorted(graphs))))
+        # In an order of their own, not the store's: an on-disk store and an in-memory one holding the same quads
+        # list them in different orders, and the pages written from either must be the same (kg.publish.workers).
+        out.sort(key=_statement_order)
         return out
 
     def _about(self, iri: str) -> tuple[Statement, ...]:
@@ -116,8 +125,22 @@ class GraphView:
     def types(self, iri: str) -> set[str]:
         return set(self.iris(iri, RDF_TYPE))
 
-    def described(self, iri: str) -> bool:
-        return bool(self.about(iri))
+    def concepts_of(self, iri: str) -> list[str] | None:
+        """The concepts of a SKOS scheme, or the members of a collection (the UN's SDGs, gathered without restating
+        their scheme), in natural order; None for anything else."""
+        types = self.types(iri)
+        if SKOS + "ConceptScheme" in types:
+            members = self.subjects(SKOS + "inScheme", iri)
+        elif SKOS + "Collection" in types:
+            members = self.iris(iri, SKOS + "member")
+        else:
+            return None
+        return sorted(members, key=natural_key)
+
+    def _described(self, iri: str) -> bool:
+        """Whether the store says anything about `iri`: its first statement, not all of them (a unit's page links
+        the 40,000 values of the nation in that unit, and each link asks whether its value has a page)."""
+        return next(self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None), None) is not None
 
     def query(self, text: str, *, bindings: dict[str, Term] | None = None):
         """SPARQL over the union of all graphs, as every other part of kg sees the store. Values are bound as RDF
@@ -127,10 +150,15 @@ class GraphView:
     # -- labels ----------------------------------------------------------------------------------------
 
     def _labels(self, iri: str) -> dict[str, list[str]]:
-        """Labels by language tag, from the first label property that has any (rdfs:label, skos:prefLabel, dcterms:title)."""
+        """Labels by language tag, from the first label property that has any (rdfs:label, skos:prefLabel, dcterms:title).
+        Read by subject and predicate, not from all of `about(iri)`: a page links thousands of resources by their
+        label (a unit's page, every value in that unit), and their other statements are not needed."""
+        node = ox.NamedNode(iri)
         for predicate in LABEL_PREDICATES:
             found: dict[str, list[str]] = {}
-            for value in self.objects(iri, predicate):
+            # Each value once (a label stated in several graphs), in the order `about` lists them.
+            values = {q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)}
+            for value in sorted(values, key=str):
                 if isinstance(value, ox.Literal):
                     found.setdefault(value.language or "", []).append(value.value)
             if found:

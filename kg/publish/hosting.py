@@ -69,6 +69,7 @@ def nginx_config(base: str) -> str:
     location {prefix} {{
         {root_directive}
         index index.html;
+        error_page 404 {prefix}404.html;
         types {{ {types} }}
         default_type text/turtle;  # the one file without a suffix is .well-known/void
         charset utf-8;
@@ -96,6 +97,7 @@ def apache_htaccess(base: str) -> str:
 {types}
 AddCharset utf-8 .html .css .svg .ttl .jsonld .nt .trig
 DirectoryIndex index.html
+ErrorDocument 404 {prefix}404.html
 Options -MultiViews
 
 <Files "void">

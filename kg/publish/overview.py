@@ -10,7 +10,6 @@ import pyoxigraph as ox
 
 from ..namespaces import JPP, RDFS, SKOS, VOCAB, sparql_prefixes
 from ..rdf.terms import natural_key
-from .charts import plan_indicators
 from .graphview import GraphView
 from .pages import Link, PageBuilder
 from .places import PlaceIndex
@@ -78,9 +77,11 @@ def municipality_summaries(view: GraphView, builder: PageBuilder, places: PlaceI
                            page: str) -> list[MunicipalitySummary]:
     """Every municipality with a plan, in code order, named as the graph names it."""
     out = []
+    indicators = indicator_counts(view)
     for m in places.with_plans():
         place = places.municipalities.get(m)
-        plans = [plan_summary(view, builder, plan, page) for plan in places.plans_of(m)]
+        plans = [plan_summary(view, builder, plan, page, indicators=indicators.get(plan, 0))
+                 for plan in places.plans_of(m)]
         plans.sort(key=lambda p: (-p.elements, p.link.text))
         prefecture = place.prefecture if place else ""
         out.append(MunicipalitySummary(builder.link(m, page), view.label_en(m) or "",
@@ -88,7 +89,17 @@ def municipality_summaries(view: GraphView, builder: PageBuilder, places: PlaceI
     return out
 
 
-def plan_summary(view: GraphView, builder: PageBuilder, plan: str, page: str) -> PlanSummary:
+def indicator_counts(view: GraphView) -> dict[str, int]:
+    """Plan -> how many indicators kg.publish.charts.plan_indicators finds for it (stated in the plan or attached to
+    one of its elements, of any subclass of jpp:Indicator), for every plan in one query: asked plan by plan (the
+    plan bound in VALUES) it took 0.25 s a plan at 1,741 municipalities, 15 minutes for the home page."""
+    answer = view.query(PREFIXES + """SELECT ?plan (COUNT(DISTINCT ?indicator) AS ?n) WHERE {
+          { ?indicator jpp:inPlan ?plan } UNION { ?indicator jpp:indicatorOf/jpp:inPlan ?plan }
+          ?indicator a/rdfs:subClassOf* jpp:Indicator } GROUP BY ?plan""")
+    return {row["plan"].value: int(row["n"].value) for row in answer if isinstance(row["plan"], ox.NamedNode)}
+
+
+def plan_summary(view: GraphView, builder: PageBuilder, plan: str, page: str, *, indicators: int) -> PlanSummary:
     kinds = sorted(t for t in view.types(plan) if t.startswith(JPP))
     # The most specific class names the kind: a strategy's DigitalGardenCityStrategy rather than Plan.
     specific = [k for k in kinds if not any(k in view.iris(other, RDFS + "subClassOf")
@@ -98,7 +109,7 @@ def plan_summary(view: GraphView, builder: PageBuilder, plan: str, page: str) ->
     period = view.first_literal(plan, JPP + "periodLabel") or (f"{start or ''}〜{end or ''}年度" if start or end else "")
     members = view.subjects(JPP + "inPlan", plan)
     return PlanSummary(builder.link(plan, page), view.label(specific[0]) if specific else "", period,
-                       len(plan_indicators(view, plan)), len(members))
+                       indicators, len(members))
 
 
 def viewpoint_matrix(view: GraphView, builder: PageBuilder, municipalities: list[MunicipalitySummary], page: str) -> Matrix:

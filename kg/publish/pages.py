@@ -1,13 +1,12 @@
 """The model of one resource page: its labels, properties, links both ways, provenance and charts.
 
 Built from the store for one resource IRI; hrefs are relative to the page's own place in the site, so the page
-works wherever the site is copied. Nothing here writes files.
-"""
+works wherever the site is copied. Nothing here writes files."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import partial
 
 import pyoxigraph as ox
 from markupsafe import Markup
@@ -16,6 +15,9 @@ from ..namespaces import JPP, PROV, RDF, RDF_TYPE, RDFS, SKOS, XSD, compact
 from ..rdf.terms import natural_key
 from . import charts, locations
 from .graphview import EDITORIAL, INFERRED, GraphView, Statement
+from .indicators import drawn_chart, plan_indicators
+from .property_names import MORE_PROPERTY_NAMES
+from .tracking import cache_for
 from .vocabulary import (
     BORROWED_PROPERTY_NAMES,
     BORROWED_TERM_NAMES,
@@ -78,6 +80,14 @@ class ChartView:
 
 
 @dataclass
+class IndicatorGroup:
+    """The indicators of one parent on a plan's page: each indicator in one group, drawn or listed."""
+    parent: Link | None        # None: the page's own indicators
+    charts: list[ChartView]
+    without_values: list[Link]
+
+
+@dataclass
 class OutlineNode:
     link: Link
     children: list[OutlineNode] = field(default_factory=list)
@@ -97,6 +107,7 @@ class ResourcePage:
     charts: list[ChartView]
     outline: list[OutlineNode]
     indicators_without_values: list[Link]
+    indicator_groups: list[IndicatorGroup]
     groups: list[tuple[str, list[Link]]]
     concepts: list[tuple[Link, str]]
     rdf_files: dict[str, str]
@@ -107,7 +118,8 @@ class PageBuilder:
 
     def __init__(self, view: GraphView):
         self.view = view
-        self.property_names = lru_cache(maxsize=4096)(self._property_names)   # the same few on every page
+        self.property_names = cache_for(view, self._property_names, maxsize=4096)   # the same few on every page
+        self.indicator_chart = cache_for(view, partial(drawn_chart, view), maxsize=4096)   # on 4 pages, drawn once
 
     # -- links --------------------------------------------------------------------------------------------
 
@@ -136,7 +148,7 @@ class PageBuilder:
         labels = self.view.labels(predicate)
         ja = (labels.get("ja") or [None])[0]
         en = (labels.get("en") or [None])[0]
-        borrowed = BORROWED_PROPERTY_NAMES.get(predicate)
+        borrowed = BORROWED_PROPERTY_NAMES.get(predicate) or MORE_PROPERTY_NAMES.get(predicate)
         if borrowed:
             ja, en = ja or borrowed[0], en or borrowed[1]
         return ja or compact(predicate), en or ""
@@ -168,18 +180,22 @@ class PageBuilder:
         stem = page.removesuffix(".html")
         rdf_files = {fmt: locations.relative_href(page, f"{stem}.{fmt}") for fmt in locations.RDF_SUFFIXES}
         chart_views = self.charts(iri, page)
+        outline = self.outline(iri, page)
         if len(chart_views) > 1:
-            # On a plan or an element, indicators the source gives no values for are listed, not drawn empty.
+            # Indicators without values are listed, not drawn empty; each under its parent, so that two KPIs of one
+            # name (出生数 of a goal and of a challenge) are told apart.
             drawn = [c for c in chart_views if c.svg is not None]
             without = [c.indicator for c in chart_views if c.svg is None]
+            indicator_groups = self.indicator_groups(iri, chart_views, page, order=_outline_order(outline))
         else:
-            drawn, without = chart_views, []
+            drawn, without, indicator_groups = chart_views, [], []
         return ResourcePage(
             iri=iri, page=page, title=title, title_en=title_en if title_en != title else "",
             types=types, breadcrumb=self.breadcrumb(iri, page),
             properties=self.properties(about, page), incoming=self.incoming(iri, page),
             provenance=self.provenance(iri, about, page), charts=drawn, indicators_without_values=without,
-            outline=self.outline(iri, page), groups=self.groups(iri, page), concepts=self.concepts(iri, page),
+            indicator_groups=indicator_groups,
+            outline=outline, groups=self.groups(iri, page), concepts=self.concepts(iri, page),
             rdf_files=rdf_files)
 
     def properties(self, about: tuple[Statement, ...], page: str) -> list[PropertyRow]:
@@ -257,15 +273,13 @@ class PageBuilder:
     def charts(self, iri: str, page: str) -> list[ChartView]:
         view = self.view
         if charts.is_indicator(view, iri):
-            indicators = [iri]
-        elif self.is_plan(iri):
-            indicators = charts.plan_indicators(view, iri)
-        else:
-            indicators = sorted(view.subjects(JPP + "indicatorOf", iri), key=natural_key)
+            return [self.chart_view(iri, page)]
+        indicators = plan_indicators(view, iri, self._classes) if self.is_plan(iri) else \
+            sorted(view.subjects(JPP + "indicatorOf", iri), key=natural_key)
         return [self.chart_view(indicator, page) for indicator in indicators]
 
     def chart_view(self, indicator: str, page: str) -> ChartView:
-        chart = charts.indicator_chart(self.view, indicator)
+        chart, svg = self.indicator_chart(indicator)
         target = self.view.page_of(indicator)
         svg_file = locations.relative_href(page, target.removesuffix(".html") + ".svg") if target and chart else None
         note = ""
@@ -274,8 +288,25 @@ class PageBuilder:
             note = "出典に数値の記載なし" if no_values else "値の記載なし"
         elif not chart.has_numbers:
             note = "数値で表せる値の記載なし"
-        return ChartView(self.link(indicator, page, text=self.element_label(indicator)),
-                         charts.render_svg(chart) if chart else None, note, svg_file)
+        return ChartView(self.link(indicator, page, text=self.element_label(indicator)), svg, note, svg_file)
+
+    def indicator_groups(self, iri: str, chart_views: list[ChartView], page: str, *,
+                         order: dict[str, int]) -> list[IndicatorGroup]:
+        """The charts of a plan or an element grouped by the indicators' parents: the page's own first, then in
+        the plan's order (`order`: the outline's), then the rest as they first appear."""
+        groups: dict[str, IndicatorGroup] = {}
+        for chart in chart_views:
+            parent = self._parent(chart.indicator.iri) or iri
+            if parent not in groups:
+                link = None if parent == iri else self.link(parent, page, text=self.element_label(parent))
+                groups[parent] = IndicatorGroup(link, [], [])
+            if chart.svg is not None:
+                groups[parent].charts.append(chart)
+            else:
+                groups[parent].without_values.append(chart.indicator)
+        own = groups.pop(iri, None)
+        rest = sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
+        return ([own] if own else []) + [group for _, group in rest]
 
     def outline(self, iri: str, page: str) -> list[OutlineNode]:
         """A plan's tree of goals, policies and measures, in the document's order."""
@@ -319,10 +350,10 @@ class PageBuilder:
                 for name, ms in sorted(grouped.items())]
 
     def concepts(self, iri: str, page: str) -> list[tuple[Link, str]]:
-        """A concept scheme's concepts with their definitions."""
-        if SKOS + "ConceptScheme" not in self.view.types(iri):
+        """A concept scheme's (or collection's) concepts with their definitions."""
+        members = self.view.concepts_of(iri)
+        if members is None:
             return []
-        members = sorted(self.view.subjects(SKOS + "inScheme", iri), key=natural_key)
         out = []
         for m in members:
             definitions = {o.language: o.value for o in self.view.objects(m, SKOS + "definition") if isinstance(o, ox.Literal)}
@@ -342,6 +373,15 @@ class PageBuilder:
             found.add(c)
             todo.extend(self.view.iris(c, RDFS + "subClassOf"))
         return found
+
+
+def _outline_order(nodes: list[OutlineNode]) -> dict[str, int]:
+    order, stack = {}, list(reversed(nodes))   # the outline's IRIs in document order (depth first)
+    while stack:
+        node = stack.pop()
+        order.setdefault(node.link.iri, len(order))
+        stack.extend(reversed(node.children))
+    return order
 
 
 def _value_order(v: ValueView):

@@ -6,9 +6,11 @@ never leaves half a site; an existing target is replaced only if an earlier `kg 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,17 +20,21 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from ..build.faults import fault_kind, sigterm_as_interrupt
+from ..build.faults import fault_kind
 from ..build.manifest import BuildManifest, read_manifest_file
 from ..build.store import BuildPaths, lease_current_build
 from ..errors import KgError
 from ..namespaces import DCTERMS
 from ..project import Project
+from ..query.catalogue import catalogue
 from ..rdf.files import parse_rdf_file
 from . import descriptions, hosting, locations
-from .charts import is_indicator
+from . import incremental as incremental_state
+from .answers import write_answers
 from .dumps import DumpSet, write_dumps
+from .page_phase import PagePhase, default_workers
 from .render import SiteRenderer
+from .workers import PageSettings
 
 MARKER = ".kg-publish.json"
 
@@ -65,8 +71,29 @@ def check_endpoint(endpoint: str | None) -> str | None:
     return endpoint
 
 
+@dataclass(frozen=True)
+class PublishOptions:
+    workers: int | None = None     # processes writing pages (None: one per core)
+    incremental: bool = True       # keep the previous site's pages whose data did not change; False: write all
+
+
+@dataclass(frozen=True)
+class _Job:
+    project: Project
+    site: Path                     # the folder being written
+    out: Path                      # where it goes
+    build: BuildPaths
+    manifest: BuildManifest
+    state: Path                    # the state of the site in `out` (kg.publish.incremental)
+    state_staging: Path
+    say: Callable[[str], None]
+    options: PublishOptions
+
+
 def publish_site(project: Project, *, out: Path, base_iri: str, sparql_endpoint: str | None = None,
-                 progress: Callable[[str], None] | None = None) -> PublishResult:
+                 progress: Callable[[str], None] | None = None,
+                 options: PublishOptions = PublishOptions()) -> PublishResult:
+    """Write the site into `out` (see PublishOptions)."""
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     base = normalize_base(base_iri)
@@ -80,20 +107,27 @@ def publish_site(project: Project, *, out: Path, base_iri: str, sparql_endpoint:
         out = Path(out).resolve()
         _check_target(out)
         _remove_dead_stagings(out)
+        _remove_dead_stagings(incremental_state.state_folder(project.build_dir, out))
         staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
+        state = incremental_state.state_folder(project.build_dir, out)
+        state_staging = state.with_name(f"{state.name}.partial-{os.getpid()}")
         try:
-            # SIGTERM stops it as Ctrl-C does: the unfinished site is removed then too.
-            with sigterm_as_interrupt():
-                if staging.exists():
-                    shutil.rmtree(staging)
-                staging.mkdir(parents=True)
-                result = _write_site(project, staging, build, manifest,
-                                     publication=descriptions.Publication(base, endpoint), say=say)
-                (staging / MARKER).write_text(json.dumps({"base_iri": base, "build": str(build.root.name),
-                                                          "built": manifest.built}, indent=1), encoding="utf-8")
-                _move_into_place(staging, out)
+            # SIGINT and SIGTERM stop it alike: the unfinished site and the workers are removed then too.
+            with _signals_as_interrupt() as caught:
+                try:
+                    for folder in (staging, state_staging):
+                        if folder.exists():
+                            shutil.rmtree(folder)
+                    staging.mkdir(parents=True)
+                    job = _Job(project, staging, out, build, manifest, state, state_staging, say, options)
+                    result = _write_site(job, publication=descriptions.Publication(base, endpoint))
+                    _move_into_place(staging, out)
+                    _move_into_place(state_staging, state)
+                except KeyboardInterrupt:
+                    raise PublishInterrupted(caught.get("signal", signal.SIGINT), out) from None
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(state_staging, ignore_errors=True)
             if isinstance(exc, OSError):
                 raise _write_fault(exc, out) from None
             raise
@@ -103,6 +137,39 @@ def publish_site(project: Project, *, out: Path, base_iri: str, sparql_endpoint:
     pages, charts, skipped, triples, dumps = result
     return PublishResult(out=out, pages=pages, charts=charts, skipped=skipped, triples=triples, dumps=dumps,
                          seconds=time.perf_counter() - started)
+
+
+class PublishInterrupted(KgError):
+    """Stopped by Ctrl-C or SIGTERM: nothing half-written is left, the previous site is as it was."""
+
+    def __init__(self, signum: int, out: Path):
+        name = signal.Signals(signum).name
+        super().__init__(f"publish stopped ({name}): the unfinished site and its workers were removed; "
+                         f"{out} is as it was before / 公開を中断しました。書きかけのサイトは消しました。前のサイトはそのままです")
+        self.exit_code = 128 + signum
+
+
+@contextlib.contextmanager
+def _signals_as_interrupt():
+    """SIGINT and SIGTERM raise KeyboardInterrupt meanwhile, noting which came. Outside the main thread (a server
+    publishing) signals are left alone."""
+    caught: dict[str, int] = {}
+
+    def interrupt(signum, _frame):
+        caught["signal"] = signum
+        raise KeyboardInterrupt
+
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, interrupt)
+    except ValueError:
+        pass
+    try:
+        yield caught
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _check_target(out: Path) -> None:
@@ -127,7 +194,7 @@ def _write_fault(exc: OSError, out: Path) -> KgError:
 
 def _remove_dead_stagings(out: Path) -> None:
     """Remove the unfinished sites of publishes that were killed (their process is gone)."""
-    for staging in out.parent.glob(f".{out.name}.partial-*"):
+    for staging in [*out.parent.glob(f".{out.name}.partial-*"), *out.parent.glob(f"{out.name}.partial-*")]:
         pid = staging.name.rpartition("-")[2]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(staging, ignore_errors=True)
@@ -160,43 +227,54 @@ def _write(path: Path, data: str | bytes) -> None:
     path.write_bytes(data)
 
 
-class _ResourceFiles:
-    """Writes the four to five files of every resource page, making each folder once (the 1,741 municipalities
-    share one folder; a mkdir per file was a system call per file for nothing). A failed write fails the publish."""
-
-    def __init__(self):
-        self._folders: set[Path] = set()
-
-    def write(self, path: Path, data: str | bytes) -> None:
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-
-
-def _write_site(project: Project, site: Path, build: BuildPaths, manifest: BuildManifest, *,
-                publication: descriptions.Publication, say: Callable[[str], None]):
-    """Every file of the site; `publication` has the base and endpoint, its dates are filled in here."""
+def _write_site(job: _Job, *, publication: descriptions.Publication):
+    """Every file of the site, and the state the next publish starts from; `publication` has the base and
+    endpoint, its dates are filled in here."""
     base, endpoint = publication.base, publication.sparql_endpoint
+    project, site, build, manifest, say = job.project, job.site, job.build, job.manifest, job.say
     store = ox.Store.read_only(str(build.store))
-    shapes = [t for f in project.shape_files() for t in parse_rdf_file(f).triples]
+    shape_files = [str(f) for f in project.shape_files()]
+    shapes = [t for f in shape_files for t in parse_rdf_file(Path(f)).triples]
     renderer = SiteRenderer(store, base=base, manifest=manifest, sparql_endpoint=endpoint, shapes=shapes)
+    print_ = incremental_state.fingerprint(base=base, endpoint=endpoint, shapes=shapes)
+    previous = None
+    if job.options.incremental:
+        previous = incremental_state.read_state(job.state, marker=_marker(job.out))
+        if previous is not None and previous.fingerprint != print_:
+            say("kg, the base, the endpoint or the shapes changed since the site was published: every page is written")
+            previous = None
+    settings = PageSettings(store=str(build.store), manifest=str(build.manifest), shape_files=tuple(shape_files),
+                            base=base, sparql_endpoint=endpoint, site=str(site), replace=False,
+                            dataset=str(build.dataset))
+    phase = PagePhase(renderer, settings, build=build, previous=(previous, job.out) if previous else None,
+                      workers=job.options.workers or default_workers(), say=say)
+    try:
+        phase.start()
+        # Meanwhile (the workers write the pages) this process writes the rest.
+        triples, dumps = _write_documents(job, store, renderer, phase.pages, publication=publication)
+        phase.finish()
+    finally:
+        phase.stop()
+    incremental_state.write_state(job.state_staging, fingerprint_=print_, build=build, graphs=phase.graphs,
+                                  skipped=phase.skipped, pages=phase.table)
+    (site / MARKER).write_text(json.dumps({"base_iri": base, "build": str(build.root.name), "built": manifest.built,
+                                           "state": incremental_state.state_id(print_, build.root.name)}, indent=1),
+                               encoding="utf-8")
+    return len(phase.pages), phase.charts, phase.skipped, triples, dumps
 
-    iris, skipped = renderer.resource_iris()
-    say(f"pages for {len(iris)} resources")
-    charts = 0
-    files = _ResourceFiles()
-    for iri in iris:
-        page = renderer.view.page_of(iri)
-        stem = page.removesuffix(".html")
-        files.write(site / page, renderer.resource_page(iri))
-        for fmt in locations.RDF_SUFFIXES:
-            files.write(site / f"{stem}.{fmt}", renderer.resource_rdf(iri, fmt))
-        svg = renderer.indicator_svg(iri) if is_indicator(renderer.view, iri) else None
-        if svg:
-            files.write(site / f"{stem}.svg", svg)
-            charts += 1
 
+def _marker(out: Path) -> dict | None:
+    try:
+        return json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, iris: list[str], *,
+                     publication: descriptions.Publication):
+    """The site but its resource pages: documents, dumps, answers, descriptions, indexes, server rules."""
+    base = publication.base
+    project, site, manifest, say = job.project, job.site, job.manifest, job.say
     say("ontology, vocabularies and shapes")
     _write(site / "ontology.html", renderer.ontology_page())
     _write(site / "shapes.html", renderer.shapes_page())
@@ -207,6 +285,10 @@ def _write_site(project: Project, site: Path, build: BuildPaths, manifest: Build
     say("dumps")
     dumps = write_dumps(store, site, manifest=manifest)
     triples = dumps.subset("all").triples
+    say("answers of the questions (CSV, XLSX)")
+    answers = write_answers(project, store, site, manifest=manifest, say=say)
+    renderer.questions = catalogue(project.queries_dir)
+    renderer.answer_files = _answer_files(answers)
 
     say("VoID and DCAT")
     publication = replace(publication, modified=descriptions.xsd_datetime(manifest.built),
@@ -221,6 +303,7 @@ def _write_site(project: Project, site: Path, build: BuildPaths, manifest: Build
     say("home page, coverage, downloads, server rules")
     _write(site / "index.html", renderer.home_page(triples=triples))
     _write(site / "coverage.html", renderer.coverage_page())
+    _write(site / "404.html", renderer.not_found_page())
     w3id = hosting.w3id_htaccess(base)
     _write(site / "data.html", renderer.data_page(dumps, w3id_config=w3id is not None))
     _write(site / ".htaccess", hosting.apache_htaccess(base))
@@ -232,7 +315,16 @@ def _write_site(project: Project, site: Path, build: BuildPaths, manifest: Build
     for item in static.iterdir():
         if item.is_file():
             _write(site / "static" / item.name, item.read_bytes())
-    return len(iris), charts, skipped, triples, dumps
+    return triples, dumps
+
+
+def _answer_files(paths: list[str]) -> dict[str, dict[str, str]]:
+    """{question: {format: site-relative path}} of the answers written (answers/13-plans-in-force.csv …)."""
+    files: dict[str, dict[str, str]] = {}
+    for path in paths:
+        name, _, fmt = path.rsplit("/", 1)[-1].rpartition(".")
+        files.setdefault(name, {})[fmt] = path
+    return files
 
 
 def _ontology_created(renderer: SiteRenderer) -> ox.Literal | None:

@@ -22,7 +22,7 @@ PARENT_PREDICATES = (JPP + "partOf", JPP + "indicatorOf", JPP + "linkedResource"
                      JPP + "municipality", JPP + "prefecture", SKOS + "inScheme")
 # Statements whose subject is the parent: a value belongs to its KPI, a reference to its element.
 PARENT_BY_INCOMING = (JPP + "hasBaseline", JPP + "hasTarget", JPP + "hasStatedValue", JPP + "hasMeasureReference",
-                      JPP + "hasRevision")
+                      JPP + "hasRevision", JPP + "hasVersion", JPP + "hasChange")
 
 # Readable names of properties from other vocabularies (ours come from the ontology's rdfs:label).
 BORROWED_PROPERTY_NAMES: dict[str, tuple[str, str]] = {
