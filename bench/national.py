@@ -54,7 +54,7 @@ def generate(out: Path, *, municipalities: int, seed: int, restate_citations: bo
     _write(data / "municipalities.ttl", document(
         ["The national government, publisher of the national strategy, written by bench/generate.",
          "Prefectures and municipalities are the real ones, in reference/ (the national list)."],
-        [_national_government()]))
+        [_national_government(), _ministry()]))
     _write(data / "sources.ttl", document(
         ["The synthetic source documents, one per plan, written by bench/generate.", f"Seed {seed}."],
         [_local_government_codes()] + sources))
@@ -108,11 +108,18 @@ def _national_government() -> Resource:
             .add("prov:wasDerivedFrom", ref("source/local-government-codes")))
 
 
+def _ministry() -> Resource:
+    """The publisher of the national list, as an agent (one form for dcterms:publisher, PublisherShape)."""
+    return (Resource(ref("ministry-of-internal-affairs-and-communications"), "jpp:Government")
+            .add("rdfs:label", text("総務省"), text("Ministry of Internal Affairs and Communications", "en"))
+            .add("prov:wasDerivedFrom", ref("source/local-government-codes")))
+
+
 def _local_government_codes() -> Resource:
     return Resource(ref("source/local-government-codes"), "jpp:SourceDocument") \
         .add("rdfs:label", text("全国地方公共団体コード"), text("Local government codes of Japan", "en")) \
         .add("dcterms:title", text("全国地方公共団体コード")) \
-        .add("dcterms:publisher", text("総務省")) \
+        .add("dcterms:publisher", ref("ministry-of-internal-affairs-and-communications")) \
         .add("dcterms:description", text("市区町村・都道府県の名称と団体コードの一覧（reference/ に収録）。計画は bench/generate による合成。"),
              text("The national list of local governments (in reference/); the plans are synthetic, made by "
                   "bench/generate.", "en")) \

@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph
 from bench_report import plain, size_section, targets_table
 from national_steps import ROOT, NationalRun
+from publish_bench import publish_benchmark, report
 from query_bench import real_data_benchmark
 
 
@@ -80,6 +81,10 @@ def parse_args(argv=None):
     parser.add_argument("--validate-cap", type=float, default=1800.0, help="seconds kg validate of every file may take")
     parser.add_argument("--skip-real", action="store_true", help="skip the real-data section (kg query end to end)")
     parser.add_argument("--real-repeat", type=int, default=7)
+    parser.add_argument("--publish", action="store_true",
+                        help="measure kg publish only (bench/publish_bench.py): from nothing, and after one "
+                             "municipality changed, against 10 min and 30 s")
+    parser.add_argument("--publish-timeout", type=float, default=3600.0, help="seconds one kg publish may take")
     args = parser.parse_args(argv)
     args.out = args.out.resolve()
     return args
@@ -112,6 +117,14 @@ def main(argv=None) -> int:
              "one municipality (its code as parameter), the others national aggregates.", ""]
     raw: dict = {"sizes": []}
     largest: dict = {}
+    if args.publish:
+        for size in args.sizes:
+            results = publish_benchmark(size, args, say=say)
+            lines += report(size, results)
+            raw["sizes"].append({"size": size, "publish": results})
+            _write(args, lines, raw)
+        print("\n".join(lines))
+        return 0
     for size in args.sizes:
         run = NationalRun(size, args, say=say)
         if run.generate() and run.builds():

@@ -278,21 +278,32 @@ def _revise(facts: list[Resource], rng: random.Random, kpis: list[tuple[str, str
     dropped_per_direction: dict[str, int] = {}
     for (direction, kpi, label), status in zip(rng.sample(kpis, min(3, len(kpis))), ("rc:new", "rc:changed", "rc:merged"), strict=False):
         resource = by_iri[ref(kpi)]
-        resource.add("jpp:revisionStatus", status).add("jpp:inRevision", ref(revision))
+        _record_change(facts, resource, kpi, status, revision, source, lines)
+        resource.add("jpp:inVersion", ref(revision))  # new or merged: in the revised version only
         previous = []
         for n in range({"rc:new": 0, "rc:changed": 1, "rc:merged": 2}[status]):
             index = dropped_per_direction[direction] = dropped_per_direction.get(direction, 0) + 1
             before = ref(f"{direction}/kpi-before-{index}")
             previous.append(before)
-            facts.append(_provenance(Resource(before, "jpp:KPI")
-                                     .add("rdfs:label", text(f"{label}（改定前の指標{n + 1}）"))
-                                     .add("jpp:indicatorOf", ref(direction)).add("jpp:noValuesInSource", "true")
-                                     .add("jpp:revisionStatus", "rc:removed").add("jpp:inRevision", ref(revision)),
-                                     source, lines))
+            dropped = _provenance(Resource(before, "jpp:KPI")
+                                  .add("rdfs:label", text(f"{label}（改定前の指標{n + 1}）"))
+                                  .add("jpp:indicatorOf", ref(direction)).add("jpp:noValuesInSource", "true"),
+                                  source, lines)
+            facts.append(dropped)
+            _record_change(facts, dropped, f"{direction}/kpi-before-{index}", "rc:removed", revision, source, lines)
         if status == "rc:changed":
             resource.add("jpp:replaces", *previous)
         elif status == "rc:merged":
             resource.add("jpp:mergedFrom", *previous)
+
+
+def _record_change(facts: list[Resource], resource: Resource, iri: str, status: str, revision: str, source: str,
+                   lines: _Lines) -> None:
+    """The change record pairing what the revision did to `resource` with the revision (jpp:Change)."""
+    record = f"{iri}/change-{revision.rsplit('/', 1)[-1].removeprefix('revision-')}"
+    resource.add("jpp:hasChange", ref(record))
+    facts.append(_provenance(Resource(ref(record), "jpp:Change").add("jpp:revisionStatus", status)
+                             .add("jpp:inRevision", ref(revision)), source, lines))
 
 
 def _kpis(writing: _PlanWriting, element: str, measure: MeasureTemplate, *, baseline_year: int,
@@ -316,15 +327,18 @@ def _kpis(writing: _PlanWriting, element: str, measure: MeasureTemplate, *, base
             target = max(_round(baseline * (1 + template.change * rng.uniform(0.5, 1.2)), template.decimals), 0)
             for kind, year, value in (("baseline", baseline_year, baseline), ("target", target_year, target)):
                 values.append((kind, f"{kpi}/{kind}{suffix}", year, value, breakdown, school))
+            values += _achieved(kpi, suffix, breakdown, school, baseline, target, baseline_year, target_year, template)
         resource.add("jpp:hasBaseline", *(ref(v[1]) for v in values if v[0] == "baseline"))
         resource.add("jpp:hasTarget", *(ref(v[1]) for v in values if v[0] == "target"))
+        if any(v[0] == "achieved" for v in values):
+            resource.add("jpp:hasAchievedValue", *(ref(v[1]) for v in values if v[0] == "achieved"))
         facts.append(_provenance(resource, source, lines))
         line = lines.next()
         for kind, iri, year, value, breakdown, school in values:
             year_label = fiscal_year_label(year, fiscal=not template.calendar_year)
-            word = "現状値" if kind == "baseline" else "目標値"
+            word, value_class = VALUE_KINDS[kind]
             shown = _shown(value, template)
-            node = Resource(ref(iri), "jpp:BaselineValue" if kind == "baseline" else "jpp:TargetValue") \
+            node = Resource(ref(iri), value_class) \
                 .add("rdfs:label", text(f"{template.label} {word}{'・' + school if school else ''}（{year_label}）")) \
                 .add("jpp:calendarYear" if template.calendar_year else "jpp:fiscalYear", str(year)) \
                 .add("jpp:yearLabel", text(year_label)).add("jpp:numericValue", decimal(value, template.decimals)) \
@@ -335,6 +349,26 @@ def _kpis(writing: _PlanWriting, element: str, measure: MeasureTemplate, *, base
                 node.add("jpp:breakdown", breakdown)
             facts.append(node.add("prov:wasDerivedFrom", ref(source)).add("jpp:seedLine", str(line)))
     return made
+
+
+VALUE_KINDS = {"baseline": ("現状値", "jpp:BaselineValue"), "target": ("目標値", "jpp:TargetValue"),
+               "achieved": ("実績値", "jpp:AchievedValue")}
+
+
+def _achieved(kpi: str, suffix: str, breakdown, school, baseline: float, target: float, baseline_year: int,
+              target_year: int, template) -> list[tuple]:
+    """Achieved values (実績値) of about four KPIs in ten, for the years after the baseline, moving towards the target
+    with some noise. A generator of its own per KPI, so that the rest of the nation is what it was without them."""
+    rng = random.Random(f"achieved {kpi}")
+    if rng.random() >= 0.4:
+        return []
+    years = range(baseline_year + 1, min(baseline_year + 3, target_year) + 1)
+    out = []
+    for step, year in enumerate(years, start=1):
+        share = step / max(target_year - baseline_year, 1) * rng.uniform(0.3, 1.4)
+        value = max(_round(baseline + (target - baseline) * share, template.decimals), 0)
+        out.append(("achieved", f"{kpi}/achieved{suffix}-{year}", year, value, breakdown, school))
+    return out
 
 
 def _viewpoints(writing: _PlanWriting, *, count: int) -> None:
