@@ -164,10 +164,10 @@ def _server_table(results: dict, *, target_note: str, args) -> list[str]:
     lines = ["### Server (kg serve on loopback)", ""]
     if not server.get("ok"):
         return lines + [f"Not measured: {server.get('note', '')}.", ""]
-    started = (f"kg serve ready (/health 200) {secs(server.get('startup_seconds'))} s after start, peak memory "
+    started = (f"kg serve --store disk ready (/health 200) {secs(server.get('startup_seconds'))} s after start, peak memory "
                f"(process tree) {mib(server.get('server_peak_rss'))} MiB")
     if memory.get("ok"):
-        started += (f"; kg serve --in-memory (each worker loads the dump) {secs(memory.get('startup_seconds'))} s, "
+        started += (f"; kg serve --store memory (each worker loads the dump) {secs(memory.get('startup_seconds'))} s, "
                     f"{mib(memory.get('server_peak_rss'))} MiB")
     lines += [f"Up to {args.server_requests:,} requests per call, {args.server_concurrency} client threads (Python, httpx) on the "
               f"same machine, kg serve with its per-client limits off (--rate 0 --client-queries 0); req/s and "
@@ -179,10 +179,10 @@ def _server_table(results: dict, *, target_note: str, args) -> list[str]:
              (server, "api_cached", "API calls already answered once, again: from the server's answer cache"),
              (server, "sparql", "SPARQL: GET /sparql?query=… (one municipality's plans)")]
     if memory.get("ok"):
-        calls += [(memory, "api", "kg serve --in-memory: named-query API, each municipality once (uncached)"),
-                  (memory, "sparql", "kg serve --in-memory: SPARQL (one municipality's plans)")]
+        calls += [(memory, "api", "kg serve --store memory: named-query API, each municipality once (uncached)"),
+                  (memory, "sparql", "kg serve --store memory: SPARQL (one municipality's plans)")]
     elif memory:
-        lines.append(f"kg serve --in-memory not measured: {memory.get('note', '')}.")
+        lines.append(f"kg serve --store memory not measured: {memory.get('note', '')}.")
     for source, key, label in calls:
         load = source.get(key, {})
         if "rps" not in load:
@@ -239,7 +239,7 @@ def targets_table(results: dict) -> list[str]:
     peaks = [s.peak_rss for k, s in results.items() if k.startswith("build_") and isinstance(s, Step) and s.peak_rss]
     if peaks:
         add("build peak memory <= 4 GiB", f"{mib(max(peaks))} MiB", max(peaks) <= BUILD_PEAK)
-    for server, key, how in (("server", "api", "uncached"), ("server_memory", "api", "uncached, kg serve --in-memory"),
+    for server, key, how in (("server", "api", "uncached"), ("server_memory", "api", "uncached, kg serve --store memory"),
                              ("server", "api_cached", "answer cache")):
         api = results.get(server, {}).get(key, {})
         label = f"named-query API >= {API_RPS} req/s with p99 <= {API_P99_MS} ms ({how})"

@@ -276,14 +276,15 @@ class NationalRun:
             self.results["server"] = {"ok": False, "note": "skipped (--skip-server)"}
             return
         self.results["server"] = self._serve_and_load(in_memory=False)
-        # The same calls on kg serve --in-memory: workers answering from the dump loaded in memory.
+        # The same calls on kg serve --store memory: workers answering from the dump loaded in memory (what
+        # --store auto, the default, chooses when the build fits the memory budget).
         self.results["server_memory"] = self._serve_and_load(in_memory=True)
 
     def _serve_and_load(self, *, in_memory: bool) -> dict:
-        self.say(f"[{self.size}] kg serve{' --in-memory' if in_memory else ''} + load generator "
+        self.say(f"[{self.size}] kg serve --store {'memory' if in_memory else 'disk'} + load generator "
                  f"({self.args.server_requests} requests, {self.args.server_concurrency} threads, loopback)")
         # One load generator is one client: the server's per-client limits (meant for the public) are turned off.
-        options = ["--port", "0", "--rate", "0", "--client-queries", "0"] + (["--in-memory"] if in_memory else [])
+        options = ["--port", "0", "--rate", "0", "--client-queries", "0", "--store", "memory" if in_memory else "disk"]
         if self.args.server_workers:
             options += ["--workers", str(self.args.server_workers)]
         process = subprocess.Popen(KG + ["--root", str(self.root), "serve"] + options, cwd=ROOT,

@@ -82,11 +82,13 @@ def fill_strategy(book) -> None:
     put(book, "計画", 6, {"ID": REPORT_ID, "種類": "出典文書", "名称": "八王子市総合戦略の効果検証（試験用）",
                          "表示名": "八王子市総合戦略の効果検証（試験用）",
                          "網羅性": "全体"})
-    for row, (kpi, year, value, grade, meaning) in enumerate([
-            ("kpi-1", "令和6年度", "9人", "B", "概ね順調"), ("kpi-1", "令和7年度", "6人", "B", "概ね順調"),
-            ("kpi-1", "令和8年度", "3人", "A", "順調"), ("kpi-2", "令和6年度", "1,100人", "", "")], start=3):
+    # Grade A is named in English too; B is not (a warning, the build goes on).
+    for row, (kpi, year, value, grade, meaning, meaning_en) in enumerate([
+            ("kpi-1", "令和6年度", "9人", "B", "概ね順調", ""), ("kpi-1", "令和7年度", "6人", "B", "概ね順調", ""),
+            ("kpi-1", "令和8年度", "3人", "A", "順調", "On track"), ("kpi-2", "令和6年度", "1,100人", "", "", "")],
+            start=3):
         put(book, "実績値", row, {"指標": f"goal-1/direction-1/{kpi}", "実績値の年度": year, "実績値": value,
-                                 "評価": grade, "評価の意味": meaning, "出典": REPORT_ID})
+                                 "評価": grade, "評価の意味": meaning, "評価の意味（英語）": meaning_en, "出典": REPORT_ID})
     put(book, "関連施策", 3, {"ID": "goal-1/direction-1/ref-1", "施策": f"{COMPREHENSIVE}/measure-3-1",
                            "引用された施策名": "子育て支援の充実", "掲載頁": 30, "順序": 1, "出典の行": 15})
 
@@ -193,7 +195,15 @@ def test_achieved_values_keep_their_report_and_grades(project, store):
                         "?g <http://www.w3.org/2004/02/skos/core#prefLabel> ?meaning ; "
                         "<http://www.w3.org/2004/02/skos/core#inScheme> ?scheme . "
                         "?scheme a <https://w3id.org/jp-plan-kg/ontology#EvaluationScheme> }")
-    assert [str(r["meaning"].value) for r in grade.rows] == ["順調"]
+    assert sorted((r["meaning"].value, r["meaning"].language) for r in grade.rows) == [("On track", "en"), ("順調", "ja")]
+
+
+def test_a_grade_without_an_english_name_is_a_warning_that_names_the_column(hachioji):
+    validated = hachioji["validated"]
+    assert validated is not None and validated.returncode == 0, validated
+    warned = [line for line in validated.stdout.splitlines() if "/evaluation/" in line]
+    assert len(warned) == 1 and warned[0].rstrip().endswith("/evaluation/B"), validated.stdout
+    assert "評価の意味（英語）" in validated.stdout, validated.stdout
 
 
 def test_its_provenance_leads_to_its_source(project, store):

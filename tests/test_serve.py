@@ -590,21 +590,46 @@ def test_the_answer_cache_keeps_at_most_its_bytes_dropping_the_least_recently_us
 
 
 def test_in_memory_workers_answer_as_the_on_disk_ones(client, built, tmp_path):
-    # kg serve --in-memory: the workers load the build's dump and must give the same answers, byte for byte.
-    own = start_server(built.build_dir, tmp_path, "--in-memory", "--cache-bytes", "0")
+    # By default (--store auto) the seed build fits the memory budget: the workers answer from the dump loaded
+    # in memory. A budget too small for it sends them to the on-disk store; the answers are the same, byte for byte.
+    read_from = client.get("/health").json()["workers"]["read_from"]
+    assert read_from["kind"] == "memory" and read_from["estimate_bytes"] <= read_from["budget_bytes"], read_from
+    own = start_server(built.build_dir, tmp_path, "--memory-budget", "1K", "--cache-bytes", "0")
     try:
-        with httpx.Client(base_url=own.url, timeout=30) as memory:
-            assert memory.get("/health").json()["workers"]["running"] == 2
+        with httpx.Client(base_url=own.url, timeout=30) as disk:
+            health = disk.get("/health").json()
+            assert health["workers"]["running"] == 2 and health["workers"]["read_from"]["kind"] == "disk", health
+            assert "over the budget of" in health["workers"]["read_from"]["reason"]
             for path, params in (("/sparql", {"query": MUNICIPALITIES}),
                                  ("/api/queries/04-plan-tree", {"municipality": "青梅市"}),
                                  ("/api/queries/12-related-measures", {"municipality": "132055", "format": "csv"}),
                                  ("/api/queries/05-kpi-values", {"format": "csv"})):
-                on_disk, in_memory = client.get(path, params=params), memory.get(path, params=params)
-                assert on_disk.status_code == in_memory.status_code == 200, (path, in_memory.text)
+                in_memory, on_disk = client.get(path, params=params), disk.get(path, params=params)
+                assert on_disk.status_code == in_memory.status_code == 200, (path, on_disk.text)
                 assert in_memory.content == on_disk.content, path
-        assert "load the build into memory" in own.log_text()
+        assert "workers read the build on disk: in memory would take" in own.log_text()
     finally:
         stop_server(own)
+
+
+def test_the_store_is_chosen_by_the_memory_budget_unless_forced(tmp_path):
+    from kg.errors import KgError
+    from kg.serve.store_choice import MEMORY_PER_DUMP_BYTE, WORKER_BASE_BYTES, StorePolicy, parse_size
+
+    dump = tmp_path / "dataset.nq"
+    dump.write_bytes(b"x" * 1_000_000)
+    need = 2 * (WORKER_BASE_BYTES + int(1_000_000 * MEMORY_PER_DUMP_BYTE))
+    assert StorePolicy("auto", need).choose(dump, 2).in_memory
+    assert not StorePolicy("auto", need - 1).choose(dump, 2).in_memory
+    assert StorePolicy("auto", need).choose(dump, 3).in_memory is False  # a worker more: over the budget
+    assert StorePolicy("memory", 0).choose(dump, 2).in_memory and not StorePolicy("disk", 10 ** 15).choose(dump, 2).in_memory
+    missing = StorePolicy("memory", 10 ** 15).choose(tmp_path / "none.nq", 2)
+    assert not missing.in_memory and "none.nq" in missing.reason
+    assert [parse_size(t) for t in ("4G", "512MiB", "1.5k", "1000")] == [4 * 1024 ** 3, 512 * 1024 ** 2, 1536, 1000]
+    with pytest.raises(KgError):
+        parse_size("lots")
+    with pytest.raises(KgError):
+        StorePolicy("ram", 0)
 
 
 def test_kg_query_at_an_endpoint_turns_a_name_into_the_code_first(server, built):
@@ -695,3 +720,14 @@ def test_the_query_pages_downloads_ask_for_files(client):
     assert link and "download=1" in link[1] and "format=csv" in link[1]
     answer = client.get("/" + link[1].replace("&amp;", "&"))
     assert answer.content.startswith(b"\xef\xbb\xbf") and "attachment" in answer.headers["content-disposition"]
+
+
+def test_the_sparql_endpoint_answers_a_file_to_save_when_asked(client):
+    # The query page's editor links its downloads to /sparql with download=1: a named file, CSV with the BOM.
+    plain = client.get("/sparql", params={"query": MUNICIPALITIES, "format": "csv"})
+    saved = client.get("/sparql", params={"query": MUNICIPALITIES, "format": "csv", "download": "1"})
+    assert plain.status_code == saved.status_code == 200
+    assert not plain.content.startswith(b"\xef\xbb\xbf") and "content-disposition" not in plain.headers
+    assert saved.content == b"\xef\xbb\xbf" + plain.content
+    assert saved.headers["content-disposition"] == 'attachment; filename="sparql-answer.csv"'
+    assert client.get("/sparql", params={"query": MUNICIPALITIES, "download": "maybe"}).status_code == 400

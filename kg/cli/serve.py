@@ -38,10 +38,14 @@ def register(subparsers) -> None:
             shown = "one fewer than --workers, at least 1"
         p.add_argument("--" + option.replace("_", "-"), type=kind,
                        help=f"{text} (default {shown}, or ${ENVIRONMENT[option]})")
-    p.add_argument("--in-memory", action="store_true",
-                   help="each query worker loads the build's dump into memory at start and answers from there: "
-                        "2-8x faster queries for a slower start and more memory (about 1 GiB per worker for "
-                        "all 1,741 municipalities)")
+    p.add_argument("--store", choices=("auto", "memory", "disk"), default="auto",
+                   help="where the query workers read the build: memory (Oxigraph's in-memory store, loaded from "
+                        "the build's dump at start: 2-8x faster questions, a slower start, memory in every "
+                        "worker), disk (the on-disk store), or auto (default): memory when every worker's copy "
+                        "fits --memory-budget, decided again for each new build")
+    p.add_argument("--memory-budget", metavar="SIZE",
+                   help="memory the workers' in-memory stores may take together, e.g. 4G or 512M (default "
+                        "$KG_SERVE_MEMORY_BUDGET, else half the memory available at start)")
     p.set_defaults(run=_serve)
 
 
@@ -53,8 +57,11 @@ def _serve(args, project) -> int:
     from ..serve import runner
     from ..serve.app import create_app
     from ..serve.limits import server_limits
+    from ..serve.store_choice import StorePolicy, default_budget, parse_size
 
     limits = server_limits(**{spec.name: getattr(args, spec.name) for spec in fields(ServerLimits)})
+    budget = parse_size(args.memory_budget) if args.memory_budget else default_budget()
+    store = StorePolicy(args.store, budget)
     # Leased for as long as it is served: `kg build` prunes old builds, but never one a live process reads.
     build, lease = lease_current_build(project, holder=f"kg serve (pid {os.getpid()})")
     # The socket is bound here rather than by uvicorn, so that a port in use is a clear error (exit 2).
@@ -76,9 +83,10 @@ def _serve(args, project) -> int:
           f"kg serve: limits: {limits.timeout:g} s per query, {limits.max_rows:,} rows, {limits.max_bytes:,} bytes "
           f"per answer, {limits.workers} worker(s), " + (f"{limits.rate:g} requests/s per client (bursts of "
           f"{limits.burst})" if limits.rate else "no rate limit")
-          + ("; workers load the build into memory first" if args.in_memory else "") + "; Ctrl-C stops",
+          + "; Ctrl-C stops\n"
+          f"kg serve: workers read the build {store.choose(build.dataset, limits.workers).reason}",
           file=sys.stderr, flush=True)
-    if not runner.run(create_app(project, build=build, limits=limits, in_memory=args.in_memory, lease=lease), listener,
+    if not runner.run(create_app(project, build=build, limits=limits, store=store, lease=lease), listener,
                       limits=limits):
         print("kg: the server did not start (see the messages above)", file=sys.stderr)
         return EXIT_COULD_NOT_RUN

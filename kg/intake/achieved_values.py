@@ -55,17 +55,23 @@ def achieved_values(record: RowRecord, indicator: IndicatorFacts, ctx: Context) 
     return build_values(indicator, "achieved", record.cells, ctx, row_iri=record.iri)
 
 
+# The grade's meaning, in the columns that carry it: Japanese as the report writes it, English for the pages and
+# for jpps:EvaluationGradeShape-prefLabel-english (a grade without an English name is a warning).
+MEANING_COLUMNS = (("evaluation_meaning", "ja"), ("evaluation_meaning_en", "en"))
+
+
 def evaluation_statements(records: Iterable[RowRecord], plan: str,
                           report: Callable[[Problem], None]) -> list[Located]:
     """The grades of the rows as concepts of the plan's evaluation scheme, and each row's jpp:evaluation."""
     scheme = URIRef(f"{plan}/evaluation")
     out: list[Located] = []
-    meanings: dict[str, tuple[str, RowRecord]] = {}
+    meanings: dict[tuple[str, str], tuple[str, RowRecord]] = {}
     for record in records:
-        grade_raw, meaning_raw = record.cells.get("evaluation"), record.cells.get("evaluation_meaning")
+        grade_raw = record.cells.get("evaluation")
         if is_blank(grade_raw):
-            if not is_blank(meaning_raw):
-                report(record.at("evaluation_meaning").problem("evaluation.meaning_without_grade"))
+            for key, _lang in MEANING_COLUMNS:
+                if not is_blank(record.cells.get(key)):
+                    report(record.at(key).problem("evaluation.meaning_without_grade"))
             continue
         grade = cell_text(grade_raw).strip()
         concept = URIRef(f"{scheme}/{quote(grade, safe='')}")
@@ -75,17 +81,20 @@ def evaluation_statements(records: Iterable[RowRecord], plan: str,
                       ((concept, SKOS.notation, Literal(grade)), "evaluation"),
                       ((scheme, RDF.type, URIRef(JPP + "EvaluationScheme")), "evaluation"),
                       ((scheme, RDF.type, SKOS.ConceptScheme), "evaluation"),
-                      ((scheme, SKOS.prefLabel, Literal("評価の区分", lang="ja")), "evaluation")]
-        if not is_blank(meaning_raw):
-            meaning = cell_text(meaning_raw).strip()
-            first = meanings.setdefault(grade, (meaning, record))
-            if first[0] != meaning:
-                report(record.at("evaluation_meaning").problem("evaluation.meaning_differs", grade=grade,
-                                                               first=first[0], second=meaning))
+                      ((scheme, SKOS.prefLabel, Literal("評価の区分", lang="ja")), "evaluation"),
+                      ((scheme, SKOS.prefLabel, Literal("Evaluation grades", lang="en")), "evaluation")]
+        for key, lang in MEANING_COLUMNS:
+            raw = record.cells.get(key)
+            if is_blank(raw):
                 continue
-            statements.append(((concept, SKOS.prefLabel, Literal(meaning, lang="ja")), "evaluation_meaning"))
+            meaning = cell_text(raw).strip()
+            first = meanings.setdefault((grade, lang), (meaning, record))
+            if first[0] != meaning:
+                report(record.at(key).problem("evaluation.meaning_differs", grade=grade, first=first[0], second=meaning))
+                continue
+            statements.append(((concept, SKOS.prefLabel, Literal(meaning, lang=lang)), key))
         out += [Located(triple, record, key) for triple, key in statements]
     return out
 
 
-__all__ = ["CellProblem", "Located", "achieved_values", "evaluation_statements", "indicator_of"]
+__all__ = ["MEANING_COLUMNS", "CellProblem", "Located", "achieved_values", "evaluation_statements", "indicator_of"]

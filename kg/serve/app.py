@@ -45,19 +45,22 @@ from .service_description import description_prefixes, service_description
 from .site_pages import publish_static_folder
 from .sparql_protocol import ProtocolError, choose_format, parse_request, query_timeout
 from .state import PinBuild, ServerState, open_state
+from .store_choice import StorePolicy
 from .worker_process import QueryJob, WorkerAnswer
 
+ON_DISK = StorePolicy("disk")  # for an application made in code (tests); kg serve chooses by budget
 
-def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, in_memory: bool = False,
+
+def create_app(project: Project, *, build: BuildPaths, limits: ServerLimits, store: StorePolicy = ON_DISK,
                lease: Lease | None = None) -> Starlette:
     """The application, serving `build` (leased by the caller) at first and every later build `build/current`
-    points at (kg.serve.build_watch). `in_memory`: the query workers answer from the build's dump loaded in
-    memory (kg.serve.worker_process)."""
+    points at (kg.serve.build_watch). `store`: whether the query workers answer from the build's dump loaded in
+    memory or from the on-disk store, decided for each build (kg.serve.store_choice)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        app.state.kg = await open_state(project, build, limits=limits, in_memory=in_memory, lease=lease)
-        watch = app.state.kg_watch = BuildWatch(app, project, in_memory=in_memory)
+        app.state.kg = await open_state(project, build, limits=limits, store=store, lease=lease)
+        watch = app.state.kg_watch = BuildWatch(app, project, store=store)
         watching = asyncio.get_running_loop().create_task(watch.run())
         try:
             yield
@@ -117,7 +120,8 @@ async def health(request: Request) -> Response:
         "built": state.built.manifest.built,
         "triples": state.triples,
         "graphs": state.graphs,
-        "workers": {"running": state.pool.ready, "configured": state.limits.workers, "restarted": state.pool.replaced},
+        "workers": {"running": state.pool.ready, "configured": state.limits.workers, "restarted": state.pool.replaced,
+                    "read_from": state.store_choice.as_json() if state.store_choice else None},
         "limits": asdict(state.limits),
     }
     if shortfall:
@@ -142,6 +146,8 @@ async def sparql(request: Request) -> Response:
         raise ProtocolError(413, f"the query is longer than {state.limits.max_query_bytes:,} bytes")
     form = checked_form(parsed.query)
     fmt = choose_format(form, format_params=parsed.formats, accept=request.headers.get("accept"))
+    # download=1 in the URL (the query page's download links): a named file, CSV and TSV with a byte-order mark.
+    download = named_api.wants_download(request.query_params.multi_items())
     for graph in parsed.default_graphs + parsed.named_graphs:
         try:
             ox.NamedNode(graph)
@@ -149,7 +155,8 @@ async def sparql(request: Request) -> Response:
             raise ProtocolError(400, f"default-graph-uri / named-graph-uri {graph!r} is not an IRI") from None
     seconds = query_timeout(parsed.timeouts, state.limits.timeout)
     job = QueryJob(parsed.query, fmt.key, parsed.default_graphs, parsed.named_graphs, base_iri=base_iri(request))
-    return await _run(request, job, seconds)
+    response = await _run(request, job, seconds)
+    return _as_download(response, fmt.key, "sparql-answer") if download and response.status_code == 200 else response
 
 
 def base_iri(request: Request) -> str:

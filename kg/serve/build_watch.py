@@ -23,6 +23,7 @@ from ..build.store import current_build, lease_current_build
 from ..errors import MissingBuildError
 from ..project import Project
 from .state import ServerState, open_state
+from .store_choice import StorePolicy
 
 WATCH_SECONDS = 1.0  # how often `build/current` is looked at (KG_SERVE_WATCH_SECONDS: tests look more often)
 
@@ -32,8 +33,8 @@ def log(text: str) -> None:
 
 
 class BuildWatch:
-    def __init__(self, app, project: Project, *, in_memory: bool):
-        self.app, self.project, self.in_memory = app, project, in_memory
+    def __init__(self, app, project: Project, *, store: StorePolicy):
+        self.app, self.project, self.store = app, project, store
         self.retiring: set[ServerState] = set()  # states given up whose last requests are still running
         self.refused: dict[Path, str] = {}  # builds that could not be served, and why
         self.switches = 0
@@ -62,7 +63,7 @@ class BuildWatch:
         lease = None
         try:
             paths, lease = lease_current_build(self.project, holder=f"kg serve (pid {os.getpid()})")
-            new = await open_state(self.project, paths, limits=state.limits, in_memory=self.in_memory, lease=lease,
+            new = await open_state(self.project, paths, limits=state.limits, store=self.store, lease=lease,
                                    previous=state)
         except Exception as exc:
             if lease is not None:
@@ -73,7 +74,8 @@ class BuildWatch:
         self.app.state.kg = new
         self.switches += 1
         log(f"now serving build {new.build_id} (was {state.build_id}; switched in "
-            f"{time.monotonic() - started:.2f} s, queries already running finish on the old build)")
+            f"{time.monotonic() - started:.2f} s, queries already running finish on the old build); its workers "
+            f"read it {new.store_choice.reason if new.store_choice else 'on disk'}")
         self.retiring.add(state)
         task = asyncio.get_running_loop().create_task(self._retire(state))
         task.add_done_callback(lambda _t: self.retiring.discard(state))

@@ -26,6 +26,7 @@ from .answer_cache import AnswerCache
 from .limits import ServerLimits
 from .query_page import render_query_page
 from .site_pages import ResourceSite
+from .store_choice import StoreChoice, StorePolicy
 from .workers import QueryPool
 
 BUILD_HEADER = "Kg-Build"
@@ -48,6 +49,7 @@ class ServerState:
     # state, so that a client's queries still running on the previous build count against its cap.
     running: Counter = field(default_factory=Counter)
     lease: Lease | None = None  # keeps the build from being pruned while it is served
+    store_choice: StoreChoice | None = None  # where the workers read this build from, and why
     active: int = 0  # requests being served from this state (PinBuild)
 
     @property
@@ -84,14 +86,15 @@ def _open(project: Project, build: BuildPaths) -> _Opened:
     return _Opened(built, triples, graphs, site, catalogue(project.queries_dir))
 
 
-async def open_state(project: Project, build: BuildPaths, *, limits: ServerLimits, in_memory: bool,
+async def open_state(project: Project, build: BuildPaths, *, limits: ServerLimits, store: StorePolicy,
                      lease: Lease | None, previous: ServerState | None = None) -> ServerState:
     """A state for the build, its workers started; raises (having stopped what it started) when the build cannot
     be served. The lease is the caller's to release on failure. `previous`: the state it follows, whose counts
     of queries per client and of workers replaced go on."""
     opened = await asyncio.to_thread(_open, project, build)
     # Started from the event loop's thread: each worker asks Linux to kill it when its starting thread ends.
-    pool = QueryPool(str(build.store), limits, dump_path=str(build.dataset) if in_memory else None)
+    choice = store.choose(build.dataset, limits.workers)
+    pool = QueryPool(str(build.store), limits, dump_path=str(build.dataset) if choice.in_memory else None)
     await pool.start()
     if previous is not None:
         pool.replaced = previous.pool.replaced  # for /health: the server's count, not this build's
@@ -101,7 +104,7 @@ async def open_state(project: Project, build: BuildPaths, *, limits: ServerLimit
         query_page=render_query_page(opened.queries, limits=limits, build_id=build.root.name, on=opened.built),
         version=_version(), answers=AnswerCache(limits.cache_bytes),
         running=previous.running if previous is not None else Counter(),
-        lease=lease)
+        lease=lease, store_choice=choice)
 
 
 def _version() -> str:

@@ -44,7 +44,7 @@ def plain(status: int, message: str, *, limit: str | None = None) -> WorkerAnswe
 
 
 def worker_main(connection, store_path: str, max_rows: int, max_bytes: int, dump_path: str | None = None) -> None:
-    """The worker process's entry point (multiprocessing target). With `dump_path` (kg serve --in-memory) the
+    """The worker process's entry point (multiprocessing target). With `dump_path` (kg.serve.store_choice) the
     worker loads the build's N-Quads dump into Oxigraph's in-memory store instead of reading the on-disk one:
     the same quads, answered 2-8x faster (no RocksDB reads), for seconds at start and about 1 GiB per worker
     at national scale."""

@@ -36,7 +36,7 @@ class _Worker:
 class QueryPool:
     def __init__(self, store_path: str, limits: ServerLimits, *, dump_path: str | None = None):
         self.store_path = store_path
-        self.dump_path = dump_path  # set: each worker holds the dump in memory (kg serve --in-memory)
+        self.dump_path = dump_path  # set: each worker holds the dump in memory (kg.serve.store_choice)
         self.limits = limits
         # spawn, not fork: the server has threads and an event loop, which a forked child must not inherit.
         self._context = multiprocessing.get_context("spawn")

@@ -29,6 +29,8 @@
     const url = new URL(endpoint);
     url.searchParams.set("query", query);
     url.searchParams.set("format", format);
+    // A file to save: named, and CSV/TSV with the byte-order mark Excel needs to read the Japanese.
+    url.searchParams.set("download", "1");
     return url.href;
   }
 
