@@ -68,12 +68,13 @@ def prepare(query: NamedQuery, params: Mapping[str, str] | None = None, *, on: T
     bindings = bind_parameters(list(query.params), dict(params or {}), query.defaults)
     bindings = resolve_scope(query, bindings, on.codes_named)
     text = query.text
+    bound = bound_query_text(text, bindings)
     codes = scope_codes(query, bindings)
     # A query naming its own graphs keeps them; a build without a manifest cannot say which graphs are whose.
     if isinstance(on, BuiltStore) and on.manifest is not None and codes is not None and not uses_from(text):
         graphs = scope_graphs(on.manifest, codes, contents=on.contents, terms=named_terms(text))
-        text = with_from_clauses(text, graphs)
-    return Question(query=query, text=bound_query_text(text, bindings), form=form,
+        bound = with_from_clauses(text, graphs, bound=bound)
+    return Question(query=query, text=bound, form=form,
                     municipalities=tuple(codes or ()), given=tuple((params or {}).items()))
 
 

@@ -17,6 +17,8 @@ costs no query. tests/test_scoping.py checks that every scoped question gives th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyoxigraph as ox
 
 from ..build.manifest import BuildManifest
@@ -37,14 +39,16 @@ def scope_graphs(manifest: BuildManifest, codes: list[str], *, contents: GraphCo
     data, files about no municipality, their inferred graphs): they cannot match any triple pattern, and each
     graph in a FROM clause costs the on-disk store an index seek per row looked up (about 3 ms per graph for a
     plan tree at national scale)."""
-    wanted = set(codes)
-    own, shared = [], []
-    for graph in manifest.graphs:
-        # Files about no municipality (ontology, reference data, anything else) belong to every scope.
-        if graph.municipalities and wanted & set(graph.municipalities):
-            own.append(graph)
-        elif not graph.municipalities:
-            shared.append(graph)
+    index = _index(manifest)
+    seen: set[int] = set()
+    own = []
+    for code in codes:
+        for at in index.by_code.get(code, ()):
+            if at not in seen:
+                seen.add(at)
+                own.append(at)
+    own = [manifest.graphs[at] for at in sorted(own)]  # in the manifest's order, as one scan would list them
+    shared = index.shared
     graphs = [g.iri for g in own] + [g.iri for g in shared]
     inferred = [g.inferred.iri for g in own + shared if g.inferred] + [manifest.inferred_graph]
     if contents is None or terms is None:
@@ -52,6 +56,36 @@ def scope_graphs(manifest: BuildManifest, codes: list[str], *, contents: GraphCo
     kept = [g for g in graphs + inferred if contents.holds_any(g, terms)]
     # Nothing can match: one graph keeps the FROM clause (and the answer empty) rather than the whole store.
     return kept or [manifest.inferred_graph]
+
+
+@dataclass(frozen=True)
+class _ScopeIndex:
+    by_code: dict[str, list[int]]   # code -> positions in manifest.graphs of the graphs about it
+    shared: list                    # the graphs about no municipality: in every scope
+
+
+_last_index: tuple[BuildManifest, _ScopeIndex] | None = None
+
+
+def _index(manifest: BuildManifest) -> _ScopeIndex:
+    """The manifest's graphs by municipality, made once per manifest: a national build lists 10,000 graphs, and
+    scanning them took a third of an API call's own time. One manifest is remembered (a server serves one
+    build at a time; a new one replaces it)."""
+    global _last_index
+    remembered = _last_index
+    if remembered is not None and remembered[0] is manifest:
+        return remembered[1]
+    by_code: dict[str, list[int]] = {}
+    shared = []
+    for at, graph in enumerate(manifest.graphs):
+        # Files about no municipality (ontology, reference data, anything else) belong to every scope.
+        if not graph.municipalities:
+            shared.append(graph)
+        for code in dict.fromkeys(graph.municipalities or ()):
+            by_code.setdefault(code, []).append(at)
+    index = _ScopeIndex(by_code, shared)
+    _last_index = (manifest, index)
+    return index
 
 
 class GraphContents:
@@ -112,19 +146,28 @@ def named_terms(text: str) -> set[str] | None:
     return terms
 
 
-def with_from_clauses(text: str, graphs: list[str]) -> str:
-    """The query with `FROM <graph>` lines before its WHERE (or its first top-level `{`)."""
+def with_from_clauses(text: str, graphs: list[str], *, bound: str | None = None) -> str:
+    """The query with `FROM <graph>` lines before its WHERE (or its first top-level `{`). `bound`: the same text
+    with its parameters' VALUES block opening the WHERE group (kg.query.params.bound_query_text), which leaves
+    everything before that group where it was: the place is found in `text`, whose tokens are remembered (a
+    named query's), and the lines go into `bound`."""
+    at = from_clause_position(text)
+    target = text if bound is None else bound
+    return target if at is None else _insert(target, at, graphs)
+
+
+def from_clause_position(text: str) -> int | None:
     depth = 0
     for token in significant(tokenize(text)):
         if token.text == "{":
             if depth == 0:
-                return _insert(text, token.start, graphs)
+                return token.start
             depth += 1
         elif token.text == "}":
             depth -= 1
         elif token.kind == "word" and token.text.upper() == "WHERE" and depth == 0:
-            return _insert(text, token.start, graphs)
-    return text
+            return token.start
+    return None
 
 
 def _insert(text: str, at: int, graphs: list[str]) -> str:

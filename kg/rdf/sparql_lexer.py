@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -26,7 +27,22 @@ class Token:
     start: int
 
 
-def tokenize(query: str) -> list[Token]:
+# The named queries' texts are lexed again and again (their form, their checks, their terms, where their FROM
+# and VALUES go: seven times for one API call), so short texts are remembered; a long one (a client's query to
+# the endpoint, up to 100 kB) is not, to bound the memory this may take.
+CACHED_TEXT_CHARS = 8_000
+
+
+def tokenize(query: str) -> tuple[Token, ...]:
+    return _lex_remembered(query) if len(query) <= CACHED_TEXT_CHARS else _lex(query)
+
+
+@lru_cache(maxsize=64)
+def _lex_remembered(query: str) -> tuple[Token, ...]:
+    return _lex(query)
+
+
+def _lex(query: str) -> tuple[Token, ...]:
     tokens = []
     for match in _TOKEN.finditer(query):
         kind = match.lastgroup or "other"
@@ -37,8 +53,8 @@ def tokenize(query: str) -> list[Token]:
             tokens.append(Token("other", ".", match.start() + len(text)))
             continue
         tokens.append(Token(kind, match.group(), match.start()))
-    return tokens
+    return tuple(tokens)
 
 
-def significant(tokens: list[Token]) -> list[Token]:
+def significant(tokens: tuple[Token, ...] | list[Token]) -> list[Token]:
     return [t for t in tokens if t.kind not in ("ws", "comment")]
