@@ -81,6 +81,7 @@ def parse_args(argv=None):
     parser.add_argument("--validate-cap", type=float, default=1800.0, help="seconds kg validate of every file may take")
     parser.add_argument("--skip-real", action="store_true", help="skip the real-data section (kg query end to end)")
     parser.add_argument("--real-repeat", type=int, default=7)
+    parser.add_argument("--e2e-repeat", type=int, default=3, help="runs per question of kg query end to end, national")
     parser.add_argument("--publish", action="store_true",
                         help="measure kg publish only (bench/publish_bench.py): from nothing, and after one "
                              "municipality changed, against 10 min and 30 s")
@@ -132,6 +133,7 @@ def main(argv=None) -> int:
             if not args.skip_queries:
                 run.embedded_queries()
                 run.memory_queries()
+                run.query_end_to_end()
             run.rdflib_queries()
             run.virtuoso_queries()
             run.server_load()

@@ -223,6 +223,30 @@ class NationalRun:
             "oxigraph-memory", ["--dataset", str(dataset), "--cap", str(self.args.query_cap)],
             repeat=self.args.repeat, timeout=self.args.build_timeout + 16 * self.args.query_cap * (self.args.repeat + 1))
 
+    def query_end_to_end(self) -> None:
+        """`kg query NAME` as a user runs it on the national build: a new process each time (start, open the
+        store, prepare, answer, print CSV), the median of a few runs per question."""
+        if self.args.skip_queries:
+            return
+        repeat = self.args.e2e_repeat
+        self.say(f"[{self.size}] kg query end to end on the national build: {repeat} runs per question")
+        sample = self.manifest["sample"]
+        given = {"municipality": sample["municipality_code"], "resource": sample["resource"]}
+        answers: dict[str, dict] = {}
+        for query in catalogue(ROOT / "queries"):
+            params = [a for p in query.params if p.name in given for a in ("--param", f"{p.name}={given[p.name]}")]
+            seconds = []
+            for _ in range(repeat):
+                run = run_child(KG + ["--root", str(self.root), "query", query.name, "--format", "csv", *params],
+                                cwd=ROOT, timeout=self.args.query_cap * 2)
+                if not run.ok:
+                    answers[query.name] = {"status": "failed", "note": run.failure()}
+                    break
+                seconds.append(run.seconds)
+            else:
+                answers[query.name] = {"status": "ok", "median": sorted(seconds)[len(seconds) // 2]}
+        self.results["query_e2e"] = {"ok": True, "queries": answers, "repeat": repeat}
+
     def rdflib_queries(self) -> None:
         if self.args.skip_rdflib:
             self.results["rdflib"] = {"ok": False, "note": "skipped (--skip-rdflib)"}

@@ -79,11 +79,39 @@ def stop_server(server: Server) -> None:
 # -- what the query workers are doing, seen from /proc ----------------------------------------------------------
 
 def worker_pids(server: Server) -> set[int]:
-    """The server's query workers (its other child is multiprocessing's resource tracker)."""
-    pids = set()
-    for task in Path(f"/proc/{server.process.pid}/task").iterdir():
-        pids |= {int(p) for p in (task / "children").read_text().split()}
-    return {p for p in pids if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()}
+    """The server's query workers, by the name they give themselves (kg.serve.worker_process.WORKER_NAME): its
+    children reading the on-disk store, or the children of the process holding the store in memory (the other
+    processes are that one and multiprocessing's resource tracker)."""
+    return {pid for pid in descendants(server.process.pid) if process_name(pid) == "kg-serve-worker"}
+
+
+def descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = [int(p) for p in (task / "children").read_text().split()]
+                found += children
+                queue += children
+        except OSError:
+            continue  # it ended meanwhile
+    return found
+
+
+def process_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def parent_pid(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
 
 
 def cpu_seconds(pid: int, tid: int | None = None) -> float:

@@ -135,7 +135,9 @@ def test_the_server_switches_to_each_new_build_between_requests(tmp_path, monkey
 
 @pytest.mark.slow  # a 1 s timeout, and the back-off
 def test_health_is_degraded_while_a_worker_cannot_start_and_the_worker_is_restored(own_build_dir, tmp_path):
-    server = start_server(own_build_dir, tmp_path, "--timeout", "1", "--rate", "0", "--client-queries", "2")
+    # The workers read the on-disk store here (--store disk): it is what is taken away.
+    server = start_server(own_build_dir, tmp_path, "--timeout", "1", "--rate", "0", "--client-queries", "2",
+                          "--store", "disk")
     store = own_build_dir / "current" / "store"
     away = store.with_name("store.away")
     try:
@@ -151,7 +153,8 @@ def test_health_is_degraded_while_a_worker_cannot_start_and_the_worker_is_restor
 
             health = wait_until(degraded, timeout=30, what=lambda: f"/health to say degraded:\n{server.log_text()}")
             body = health.json()
-            assert body["status"] == "degraded" and body["workers"] == {"running": 1, "configured": 2, "restarted": 1}
+            workers = {k: body["workers"][k] for k in ("running", "configured", "restarted")}
+            assert body["status"] == "degraded" and workers == {"running": 1, "configured": 2, "restarted": 1}
             assert "1 of 2 query workers running" in body["reason"] and "store" in body["reason"]
             assert "trying again in" in body["reason"]
             # The other worker goes on answering meanwhile.
@@ -167,6 +170,35 @@ def test_health_is_degraded_while_a_worker_cannot_start_and_the_worker_is_restor
         if away.exists():
             away.rename(store)
         stop_server(server)
+
+
+@pytest.mark.slow  # a process killed, and the store loaded again
+def test_a_lost_in_memory_store_is_loaded_again_and_its_workers_forked_again(own_build_dir, tmp_path):
+    server = start_server(own_build_dir, tmp_path, "--store", "memory", "--rate", "0", "--client-queries", "2")
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            assert client.get("/health").json()["workers"]["read_from"]["kind"] == "memory"
+            holder = _store_holder(server)
+            assert holder is not None
+            os.kill(holder, signal.SIGKILL)  # its workers go with it (they die with their parent)
+
+            def answered_again():
+                return client.post("/sparql", data={"query": LABEL_QUERY}).status_code == 200 and \
+                    client.get("/health").status_code == 200
+
+            # The queries sent meanwhile find their worker gone (500, said so); the pool loads the store again.
+            wait_until(answered_again, timeout=60, interval=0.2,
+                       what=lambda: f"the store to be loaded again:\n{server.log_text()[-2000:]}")
+            assert _store_holder(server) not in (None, holder)
+        no_traceback(server.log_text())
+    finally:
+        stop_server(server)
+
+
+def _store_holder(server) -> int | None:
+    from serve_session import descendants, process_name
+
+    return next((pid for pid in descendants(server.process.pid) if process_name(pid) == "kg-serve-store"), None)
 
 
 def test_one_client_cannot_hold_every_worker_by_default():

@@ -32,8 +32,11 @@ from conftest import run_kg, wait_until
 from serve_session import (
     MAX_ROWS,
     TIMEOUT_SECONDS,
+    descendants,
     free_port,
     idle_workers,
+    parent_pid,
+    process_name,
     session_server,
     start_server,
     stop_server,
@@ -589,16 +592,23 @@ def test_the_answer_cache_keeps_at_most_its_bytes_dropping_the_least_recently_us
     assert cache.get(("big",)) is None and cache.size <= 10
 
 
-def test_in_memory_workers_answer_as_the_on_disk_ones(client, built, tmp_path):
+def test_in_memory_workers_answer_as_the_on_disk_ones(server, client, built, tmp_path):
     # By default (--store auto) the seed build fits the memory budget: the workers answer from the dump loaded
-    # in memory. A budget too small for it sends them to the on-disk store; the answers are the same, byte for byte.
+    # in memory, once, by one process they are forked from (they share its pages). A budget too small for it
+    # sends them to the on-disk store; the answers are the same, byte for byte.
     read_from = client.get("/health").json()["workers"]["read_from"]
     assert read_from["kind"] == "memory" and read_from["estimate_bytes"] <= read_from["budget_bytes"], read_from
+    idle_workers(server, client)
+    holders = [pid for pid in descendants(server.process.pid) if process_name(pid) == "kg-serve-store"]
+    assert len(holders) == 1, holders
+    assert {parent_pid(pid) for pid in worker_pids(server)} == set(holders)
     own = start_server(built.build_dir, tmp_path, "--memory-budget", "1K", "--cache-bytes", "0")
     try:
         with httpx.Client(base_url=own.url, timeout=30) as disk:
             health = disk.get("/health").json()
             assert health["workers"]["running"] == 2 and health["workers"]["read_from"]["kind"] == "disk", health
+            assert {parent_pid(pid) for pid in worker_pids(own)} == {own.process.pid}
+            assert not [pid for pid in descendants(own.process.pid) if process_name(pid) == "kg-serve-store"]
             assert "over the budget of" in health["workers"]["read_from"]["reason"]
             for path, params in (("/sparql", {"query": MUNICIPALITIES}),
                                  ("/api/queries/04-plan-tree", {"municipality": "青梅市"}),
@@ -618,7 +628,8 @@ def test_the_store_is_chosen_by_the_memory_budget_unless_forced(tmp_path):
 
     dump = tmp_path / "dataset.nq"
     dump.write_bytes(b"x" * 1_000_000)
-    need = 2 * (WORKER_BASE_BYTES + int(1_000_000 * MEMORY_PER_DUMP_BYTE))
+    # One store, shared by the workers forked from the process that loaded it; each process's own start on top.
+    need = int(1_000_000 * MEMORY_PER_DUMP_BYTE) + 3 * WORKER_BASE_BYTES
     assert StorePolicy("auto", need).choose(dump, 2).in_memory
     assert not StorePolicy("auto", need - 1).choose(dump, 2).in_memory
     assert StorePolicy("auto", need).choose(dump, 3).in_memory is False  # a worker more: over the budget

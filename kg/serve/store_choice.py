@@ -1,11 +1,12 @@
-"""Where `kg serve`'s query workers read a build from: Oxigraph's in-memory store when every worker's copy fits
-a memory budget, the on-disk store otherwise.
+"""Where `kg serve`'s query workers read a build from: Oxigraph's in-memory store when it fits a memory budget,
+the on-disk store otherwise.
 
-In memory, questions are 2-8x faster (no RocksDB read per literal); the price is a slower start (each worker
-loads the build's N-Quads dump) and memory in every worker: an Oxigraph store lives in one process's heap and
-cannot be shared between processes. So the choice is made per build (a rebuild may outgrow the budget) from an
-estimate: the dump's size times what Oxigraph holds in memory per byte of N-Quads, plus a process's own start,
-times the number of workers. `--store memory` or `--store disk` forces either way.
+In memory, questions are 2-8x faster (no RocksDB read per literal); the price is a slower start (the build's
+N-Quads dump is loaded) and the memory the store takes. One process loads it and the workers are forked from it,
+sharing its pages (kg.serve.zygote), so it is paid once, not per worker. The choice is made per build (a rebuild
+may outgrow the budget) from an estimate: the dump's size times what Oxigraph holds in memory per byte of
+N-Quads, plus each process's own start (the loading process and the workers). `--store memory` or `--store disk`
+forces either way.
 """
 
 from __future__ import annotations
@@ -85,8 +86,9 @@ class StorePolicy:
             dump = dataset.stat().st_size
         except OSError:
             dump = None
-        estimate = workers * (WORKER_BASE_BYTES + int((dump or 0) * MEMORY_PER_DUMP_BYTE))
-        need = f"{workers} worker(s) × ~{_mib(estimate // max(workers, 1))} MiB"
+        store = int((dump or 0) * MEMORY_PER_DUMP_BYTE)
+        estimate = store + (workers + 1) * WORKER_BASE_BYTES
+        need = f"~{_mib(estimate)} MiB (one store of ~{_mib(store)} MiB shared by {workers} worker(s))"
         if self.mode == "disk":
             return StoreChoice(False, estimate, self.budget, "on disk, as asked (--store disk)")
         if dump is None:  # a build without its dump (an older layout) can only be read on disk

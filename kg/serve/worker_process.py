@@ -43,24 +43,24 @@ def plain(status: int, message: str, *, limit: str | None = None) -> WorkerAnswe
     return WorkerAnswer(status=status, body=(message.rstrip("\n") + "\n").encode("utf-8"), limit=limit)
 
 
-def worker_main(connection, store_path: str, max_rows: int, max_bytes: int, dump_path: str | None = None) -> None:
-    """The worker process's entry point (multiprocessing target). With `dump_path` (kg.serve.store_choice) the
-    worker loads the build's N-Quads dump into Oxigraph's in-memory store instead of reading the on-disk one:
-    the same quads, answered 2-8x faster (no RocksDB reads), for seconds at start and about 1 GiB per worker
-    at national scale."""
-    _die_with_parent()
+def worker_main(connection, store_path: str, max_rows: int, max_bytes: int) -> None:
+    """A worker reading the on-disk store (multiprocessing target). Workers answering from memory are forked,
+    the store already loaded, by kg.serve.zygote."""
+    die_with_parent()
+    name_process(WORKER_NAME)
     # Ctrl-C in a terminal reaches the whole process group; the server stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        if dump_path:
-            store = ox.Store()
-            store.bulk_load(path=dump_path, format=ox.RdfFormat.N_QUADS)
-        else:
-            store = ox.Store.read_only(store_path)
+        store = ox.Store.read_only(store_path)
     except Exception as exc:  # said to the server, which reports it in /health and tries again later
-        connection.send(("failed", f"cannot open {dump_path or store_path}: {exc}"))
+        connection.send(("failed", f"cannot open {store_path}: {exc}"))
         return
     connection.send("ready")
+    serve_jobs(connection, store, max_rows=max_rows, max_bytes=max_bytes)
+
+
+def serve_jobs(connection, store: ox.Store, *, max_rows: int, max_bytes: int) -> None:
+    """Answer the jobs that come on the pipe, one at a time, until the server closes it."""
     while True:
         try:
             job = connection.recv()
@@ -116,7 +116,19 @@ def _too_large(limit: str, message: str) -> WorkerAnswer:
                       "Ask for less: add LIMIT, select fewer variables or narrow the pattern.", limit=limit)
 
 
-def _die_with_parent() -> None:
+WORKER_NAME = "kg-serve-worker"  # the process name ps and /proc/<pid>/comm show (15 bytes at most)
+
+
+def name_process(name: str) -> None:
+    """Name this process as `ps` shows it, so that an operator (and a test) tells workers from the rest."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
+        except OSError:
+            pass
+
+
+def die_with_parent() -> None:
     # A worker stuck in a runaway query must not outlive a server that was killed outright: Linux sends it
     # SIGKILL when the server goes. (Elsewhere the worker ends when it next reads its closed pipe.)
     if sys.platform.startswith("linux"):

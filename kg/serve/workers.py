@@ -7,7 +7,9 @@ and the client is told so; the other workers, and the server itself, keep answer
 A worker that cannot start (or stopped unexpectedly) is started again with a growing pause (back-off), for as long
 as the pool lives; meanwhile `problem` says why, which /health reports. Each pool reads one build: the server
 starts a new pool when it switches to a new build (kg.serve.build_watch), so a replacement worker always opens
-the build its pool serves.
+the build its pool serves. Answering from memory, the pool first starts a zygote (kg.serve.zygote) that loads
+the build's dump once, and forks each worker from it: one copy of the store however many workers, and a worker
+killed at the timeout is replaced at once instead of loading the dump again.
 """
 
 from __future__ import annotations
@@ -15,28 +17,30 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
 from .limits import ServerLimits
 from .worker_process import QueryJob, WorkerAnswer, plain, worker_main
+from .zygote import ForkedWorker, Zygote
 
 STARTUP_SECONDS = 60.0
-IN_MEMORY_STARTUP_SECONDS = 600.0  # loading a national dump takes ~10 s per worker; a slow disk, much more
+IN_MEMORY_STARTUP_SECONDS = 600.0  # the zygote loading a national dump: ~20 s; a slow disk, much more
 BACK_OFF_FIRST = 0.5  # seconds before trying again to start a worker that could not start; doubled each time
 BACK_OFF_MAX = 30.0
 
 
 @dataclass(eq=False)  # each worker is itself: hashed and compared by identity
 class _Worker:
-    process: multiprocessing.process.BaseProcess
+    process: multiprocessing.process.BaseProcess | ForkedWorker
     connection: multiprocessing.connection.Connection
 
 
 class QueryPool:
     def __init__(self, store_path: str, limits: ServerLimits, *, dump_path: str | None = None):
         self.store_path = store_path
-        self.dump_path = dump_path  # set: each worker holds the dump in memory (kg.serve.store_choice)
+        self.dump_path = dump_path  # set: the workers answer from the dump in memory (kg.serve.store_choice)
         self.limits = limits
         # spawn, not fork: the server has threads and an event loop, which a forked child must not inherit.
         self._context = multiprocessing.get_context("spawn")
@@ -46,6 +50,9 @@ class QueryPool:
         self._restoring: set[asyncio.Task] = set()  # workers being started in place of lost ones
         self.replaced = 0  # workers killed at the timeout (or lost) and started again
         self.problem: str | None = None  # why the last attempt to start a worker failed, until one starts
+        self._zygote: Zygote | None = None  # with dump_path: the process holding the store the workers share
+        self._zygote_starting = asyncio.Lock()
+        self._forking = threading.Lock()
 
     @property
     def ready(self) -> int:
@@ -80,6 +87,8 @@ class QueryPool:
             task.cancel()
         for worker in list(self._live):
             self._kill(worker)
+        if self._zygote is not None:
+            self._zygote.stop()
 
     def stop_queries(self) -> None:
         """Stop every running query now, without replacing the workers (the server is stopping).
@@ -89,6 +98,8 @@ class QueryPool:
         self._closing = True
         for worker in list(self._live):
             worker.process.kill()
+        if self._zygote is not None:
+            self._zygote.process.kill()
 
     async def run(self, job: QueryJob, *, timeout: float | None = None) -> WorkerAnswer:
         """The worker's answer, or a 503 when the time is up (the query is then stopped for good). `timeout` may
@@ -132,18 +143,44 @@ class QueryPool:
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=worker_main, name="kg-serve-worker", daemon=True,
-            args=(theirs, self.store_path, self.limits.max_rows, self.limits.max_bytes, self.dump_path))
+            args=(theirs, self.store_path, self.limits.max_rows, self.limits.max_bytes))
         process.start()
         theirs.close()
         return _Worker(process, ours)
 
+    async def _zygote_ready(self) -> str | None:
+        """Start the zygote (again, if it was lost) and wait until it holds the store: None, else why not."""
+        async with self._zygote_starting:
+            if self._zygote is not None and self._zygote.alive():
+                return None
+            if self._zygote is not None:
+                self._zygote.stop()
+            # Started from the event loop's thread, like a worker: it dies with the thread that started it.
+            self._zygote = Zygote(self._context, self.dump_path, self.limits.max_rows, self.limits.max_bytes)
+            reason = await asyncio.to_thread(self._zygote.wait_ready, IN_MEMORY_STARTUP_SECONDS)
+            if reason is not None:
+                self._zygote.stop()
+                self._zygote = None
+            return reason
+
+    def _fork(self) -> _Worker:
+        with self._forking:  # one request at a time on the zygote's pipe
+            process, connection = self._zygote.fork()
+        return _Worker(process, connection)
+
     async def _start_one(self) -> str | None:
         """Start one worker and wait until it has opened the store: None when it is ready, else why not."""
         try:
-            worker = self._launch()
-        except OSError as exc:  # no process could be made (out of memory, too many processes)
-            return f"no process could be started ({exc.strerror or exc})"
-        startup = IN_MEMORY_STARTUP_SECONDS if self.dump_path else STARTUP_SECONDS
+            if self.dump_path:
+                reason = await self._zygote_ready()
+                if reason is not None:
+                    return f"the build could not be loaded in memory: {reason}"
+                worker = await asyncio.to_thread(self._fork)
+            else:
+                worker = self._launch()
+        except (OSError, EOFError) as exc:  # no process could be made (out of memory, too many processes)
+            return f"no process could be started ({getattr(exc, 'strerror', None) or exc})"
+        startup = STARTUP_SECONDS
         try:
             ok = await asyncio.to_thread(worker.connection.poll, startup)
         except asyncio.CancelledError:  # the pool is closing
