@@ -718,8 +718,14 @@ def test_a_csv_download_from_the_api_starts_with_a_bom_for_excel(client, store, 
     assert any("\u3040" <= c <= "\u9fff" for row in table[1:] for c in row[1])   # the Japanese reads back
     # From the cache, the same file; other formats are named, and only CSV and TSV get the mark.
     assert client.get("/api/queries/05-kpi-values", params={"format": "csv", "download": "1"}).content == saved.content
+    # A TSV to save holds values, as kg query --out writes it (出生数, 615), not SPARQL's TSV terms.
     tsv = client.get("/api/queries/05-kpi-values", params={"format": "tsv", "download": "1"})
-    assert tsv.content.startswith(b"\xef\xbb\xbf?") and tsv.headers["content-disposition"].endswith('.tsv"')
+    assert tsv.headers["content-disposition"].endswith('.tsv"')
+    cli = run_kg("query", "05-kpi-values", "--format", "tsv", build_dir=built.build_dir)
+    assert tsv.content == b"\xef\xbb\xbf" + cli.stdout.encode("utf-8")
+    assert "@ja" not in cli.stdout and "^^" not in cli.stdout and cli.stdout.startswith("municipality\t")
+    sparql_tsv = client.get("/api/queries/05-kpi-values", params={"format": "tsv"})
+    assert sparql_tsv.text.startswith("?municipality\t") and "@ja" in sparql_tsv.text  # the endpoint's form stays
     xlsx = client.get("/api/queries/05-kpi-values", params={"format": "xlsx", "download": "true"})
     assert xlsx.content.startswith(b"PK") and xlsx.headers["content-disposition"].endswith('05-kpi-values.xlsx"')
     assert client.get("/api/queries/05-kpi-values", params={"download": "maybe"}).status_code == 400

@@ -111,14 +111,18 @@ def _write_solutions(solutions: ox.QuerySolutions, key: str, out: CappedBuffer, 
     if key == "tsv":
         out.write(data)
     elif key == "xlsx":
-        solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
-        names = [v.value for v in solutions.variables]
-        result = QueryResult(form="SELECT", variables=names, rows=[
-            {name: solution[name] for name in names if solution[name] is not None} for solution in solutions])
-        out.write(xlsx_bytes(result))
+        out.write(xlsx_bytes(result_from_sparql_tsv(data)))
     else:
         ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(out, format=RESULTS_FORMATS[key])
     return rows
+
+
+def result_from_sparql_tsv(data: bytes) -> QueryResult:
+    """A SELECT answer back from its SPARQL TSV form (the form workers count rows on)."""
+    solutions = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+    names = [v.value for v in solutions.variables]
+    return QueryResult(form="SELECT", variables=names, rows=[
+        {name: solution[name] for name in names if solution[name] is not None} for solution in solutions])
 
 
 def _counted(items, max_rows: int):

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from ..errors import QueryError
 from ..query.ask import Question, prepare, why_empty
 from ..query.catalogue import NamedQuery
-from ..query.formats import BOM
+from ..query.formats import BOM, plain_tsv, result_from_sparql_tsv
 from ..query.local import BuiltStore
 from ..query.results import QueryResult
 from .result_formats import formats_for
@@ -95,6 +95,13 @@ def as_download(body: bytes, format_key: str, name: str) -> tuple[bytes, dict[st
     Japanese is garbled. Only here, not in the plain text/csv programmatic clients get: a BOM is not part of SPARQL
     1.1 Results CSV/TSV, and many readers (Python's csv without utf-8-sig, pandas, awk, other SPARQL clients) would
     take it into the first column's name."""
+    if format_key == "tsv":
+        # A file for a spreadsheet: values as kg query --out writes them (出生数, 615), not SPARQL's TSV terms
+        # ("出生数"@ja, "615"^^xsd:integer), which stay the endpoint's plain answer.
+        try:
+            body = plain_tsv(result_from_sparql_tsv(body)).encode("utf-8")
+        except (SyntaxError, ValueError):
+            pass  # not a SELECT answer in TSV: saved as it came
     if format_key in ("csv", "tsv"):
         body = BOM.encode("utf-8") + body
     filename = f"{name}.{FILE_SUFFIXES.get(format_key, format_key)}"
