@@ -628,8 +628,8 @@ def test_the_store_is_chosen_by_the_memory_budget_unless_forced(tmp_path):
 
     dump = tmp_path / "dataset.nq"
     dump.write_bytes(b"x" * 1_000_000)
-    # One store, shared by the workers forked from the process that loaded it; each process's own start on top.
-    need = int(1_000_000 * MEMORY_PER_DUMP_BYTE) + 3 * WORKER_BASE_BYTES
+    # A copy in each worker (reads unshare the pages they were forked with) and in the process that loaded it.
+    need = 3 * (int(1_000_000 * MEMORY_PER_DUMP_BYTE) + WORKER_BASE_BYTES)
     assert StorePolicy("auto", need).choose(dump, 2).in_memory
     assert not StorePolicy("auto", need - 1).choose(dump, 2).in_memory
     assert StorePolicy("auto", need).choose(dump, 3).in_memory is False  # a worker more: over the budget

@@ -40,9 +40,9 @@ def register(subparsers) -> None:
                        help=f"{text} (default {shown}, or ${ENVIRONMENT[option]})")
     p.add_argument("--store", choices=("auto", "memory", "disk"), default="auto",
                    help="where the query workers read the build: memory (Oxigraph's in-memory store, loaded from "
-                        "the build's dump once at start and shared by the workers forked from it: 2-8x faster "
-                        "questions for a slower start), disk (the on-disk store), or auto (default): memory when "
-                        "it fits --memory-budget, decided again for each new build")
+                        "the build's dump once at start, the workers forked from it: 2-8x faster questions for a "
+                        "slower start and a copy of the store per worker), disk (the on-disk store), or auto "
+                        "(default): memory when it fits --memory-budget, decided again for each new build")
     p.add_argument("--memory-budget", metavar="SIZE",
                    help="memory the in-memory store and the workers may take, e.g. 4G or 512M (default "
                         "$KG_SERVE_MEMORY_BUDGET, else half the memory available at start)")
