@@ -173,7 +173,7 @@ def _server_table(results: dict, *, target_note: str, args) -> list[str]:
     started = (f"kg serve --store disk ready (/health 200) {secs(server.get('startup_seconds'))} s after start, peak memory "
                f"(process tree) {mib(server.get('server_peak_rss'))} MiB")
     if memory.get("ok"):
-        started += (f"; kg serve --store memory (each worker loads the dump) {secs(memory.get('startup_seconds'))} s, "
+        started += (f"; kg serve --store memory (one process loads the dump, the workers are forked from it) {secs(memory.get('startup_seconds'))} s, "
                     f"{mib(memory.get('server_peak_rss'))} MiB")
     lines += [f"Up to {args.server_requests:,} requests per call, {args.server_concurrency} client threads (Python, httpx) on the "
               f"same machine, kg serve with its per-client limits off (--rate 0 --client-queries 0); req/s and "
