@@ -98,3 +98,30 @@ def manifest_of(graphs: dict[str, int], *, inferred_graph: str = GRAPH + "test-h
     return BuildManifest(built="2026-01-01T00:00:00+0000", files_checked_ns=0, closure="none", closure_used="none",
                          graphs=records, inferred_graph_triples=0, inferred_graph_dump=DumpSection(0, 0),
                          schema_files=(), inverse_predicates=(), inferred_graph=inferred_graph)
+
+
+def minimal_strategy_plan(code: str, romaji: str, city: str) -> str:
+    """The smallest valid plan file of a municipality not in the seeds: its strategy and the source document, as a
+    test adds one to a copy of the project (no goals: enough for pages, counts and republishing)."""
+    title = f"{city}まち・ひと・しごと創生総合戦略"
+    return f"""@prefix jpp:     <https://w3id.org/jp-plan-kg/ontology#> .
+@base <https://w3id.org/jp-plan-kg/id/> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix cm:      <https://w3id.org/jp-plan-kg/vocab/completeness/> .
+
+<source/{code}-{romaji}-strategy> a jpp:SourceDocument ;
+    rdfs:label "{title}"@ja ;
+    dcterms:title "{title}"@ja ;
+    jpp:completeness cm:complete ;
+    dcterms:publisher <municipality/{code}> ;
+    jpp:municipality <municipality/{code}> .
+
+<plan/{code}/strategy> a jpp:DigitalGardenCityStrategy ;
+    dcterms:title "{title}"@ja ;
+    rdfs:label "{title}"@ja ;
+    dcterms:publisher <municipality/{code}> ;
+    jpp:municipality <municipality/{code}> ;
+    prov:wasDerivedFrom <source/{code}-{romaji}-strategy> .
+"""

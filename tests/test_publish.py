@@ -23,7 +23,7 @@ import rdflib
 from kg.publish import render_resource
 from kg.publish.hosting import RESOURCE_PATTERN
 
-from conftest import ROOT, run_kg
+from conftest import ROOT, minimal_strategy_plan, run_kg
 
 BASE = "https://example.org/jp-plan-kg/"
 ID = "https://w3id.org/jp-plan-kg/id/"
@@ -354,27 +354,7 @@ def test_a_new_municipalitys_plan_is_named_counted_and_listed(tmp_path):
     assert 'href="../plan/132012/strategy.html"' in page and "計画はまだありません" not in page
 
 
-HACHIOJI_PLAN = """@prefix jpp:     <https://w3id.org/jp-plan-kg/ontology#> .
-@base <https://w3id.org/jp-plan-kg/id/> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix cm:      <https://w3id.org/jp-plan-kg/vocab/completeness/> .
-
-<source/132012-hachioji-strategy> a jpp:SourceDocument ;
-    rdfs:label "八王子市まち・ひと・しごと創生総合戦略"@ja ;
-    dcterms:title "八王子市まち・ひと・しごと創生総合戦略"@ja ;
-    jpp:completeness cm:complete ;
-    dcterms:publisher <municipality/132012> ;
-    jpp:municipality <municipality/132012> .
-
-<plan/132012/strategy> a jpp:DigitalGardenCityStrategy ;
-    dcterms:title "八王子市まち・ひと・しごと創生総合戦略"@ja ;
-    rdfs:label "八王子市まち・ひと・しごと創生総合戦略"@ja ;
-    dcterms:publisher <municipality/132012> ;
-    jpp:municipality <municipality/132012> ;
-    prov:wasDerivedFrom <source/132012-hachioji-strategy> .
-"""
+HACHIOJI_PLAN = minimal_strategy_plan("132012", "hachioji", "八王子市")
 
 
 def test_ontology_page_documents_every_term_and_the_vocabularies(site, store):

@@ -20,34 +20,14 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import ROOT, run_kg
+from conftest import ROOT, minimal_strategy_plan, run_kg
 
 ID = "https://w3id.org/jp-plan-kg/id/"
 # Written anew by every publish, never the same twice (a workbook's creation time, VoID's blank nodes): compared
 # as data, not as bytes.
 NOT_BYTE_STABLE = re.compile(r"\.xlsx$|^void\.ttl$|^\.well-known/void$")
 
-KODAIRA_PLAN = """@prefix jpp:     <https://w3id.org/jp-plan-kg/ontology#> .
-@base <https://w3id.org/jp-plan-kg/id/> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix cm:      <https://w3id.org/jp-plan-kg/vocab/completeness/> .
-
-<source/132110-kodaira-strategy> a jpp:SourceDocument ;
-    rdfs:label "小平市まち・ひと・しごと創生総合戦略"@ja ;
-    dcterms:title "小平市まち・ひと・しごと創生総合戦略"@ja ;
-    jpp:completeness cm:complete ;
-    dcterms:publisher <municipality/132110> ;
-    jpp:municipality <municipality/132110> .
-
-<plan/132110/strategy> a jpp:DigitalGardenCityStrategy ;
-    dcterms:title "小平市まち・ひと・しごと創生総合戦略"@ja ;
-    rdfs:label "小平市まち・ひと・しごと創生総合戦略"@ja ;
-    dcterms:publisher <municipality/132110> ;
-    jpp:municipality <municipality/132110> ;
-    prov:wasDerivedFrom <source/132110-kodaira-strategy> .
-"""
+KODAIRA_PLAN = minimal_strategy_plan("132110", "kodaira", "小平市")
 
 
 def small_project(root: Path) -> Path:
