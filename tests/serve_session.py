@@ -125,13 +125,18 @@ def cpu_seconds(pid: int, tid: int | None = None) -> float:
 
 
 def idle_workers(server: Server, client: httpx.Client) -> dict[int, float]:
-    """Once every configured worker has started (none still being replaced after a timeout), the workers and the
+    """Once every configured worker has started (none still being replaced after a timeout) and the answers worked
+    out when the build was opened are (kg.serve.ready_answers), the workers and the
     CPU time each has used: a worker waiting for a query uses none, so one whose time grows has taken a query.
     The caller makes sure no query of its own is running. `client` asks /health (a client of the right address
     for a server with a rate limit); it asks at most 10 times a second."""
     def all_started() -> bool:
-        workers = client.get("/health").json()["workers"]
-        return workers["running"] == workers["configured"] and len(worker_pids(server)) == workers["configured"]
+        health = client.get("/health").json()
+        workers = health["workers"]
+        # The answers worked out for every municipality when the build was opened take a worker for a moment.
+        settled = all(q["state"] not in ("waiting", "computing") for q in health["ready_answers"].values())
+        return (workers["running"] == workers["configured"] and len(worker_pids(server)) == workers["configured"]
+                and settled)
 
     wait_until(all_started, timeout=60, interval=0.1,
                what=lambda: f"every query worker to start:\n{server.log_text()[-2000:]}")

@@ -65,8 +65,7 @@ def prepare(query: NamedQuery, params: Mapping[str, str] | None = None, *, on: T
     ill-typed parameter, an update, SERVICE unless allowed)."""
     # A remote endpoint reads the query in its own dialect (kg.query.text.check_query): only the dialect-free checks.
     form = check_query(query.text, allow_network=allow_network, syntax=not isinstance(on, Endpoint))
-    bindings = bind_parameters(list(query.params), dict(params or {}), query.defaults)
-    bindings = resolve_scope(query, bindings, on.codes_named)
+    bindings = _bindings(query, params, on)
     text = query.text
     bound = bound_query_text(text, bindings)
     codes = scope_codes(query, bindings)
@@ -76,6 +75,18 @@ def prepare(query: NamedQuery, params: Mapping[str, str] | None = None, *, on: T
         bound = with_from_clauses(text, graphs, bound=bound)
     return Question(query=query, text=bound, form=form,
                     municipalities=tuple(codes or ()), given=tuple((params or {}).items()))
+
+
+def scope_of(query: NamedQuery, params: Mapping[str, str] | None = None, *, on: Target) -> list[str] | None:
+    """The codes a question about one municipality is asked about, as prepare binds them (a name resolved, the
+    default applied), without preparing its text; None for a question with no scope. Raises QueryError as prepare
+    does for a parameter that cannot be bound. For answers worked out ahead (kg.serve.ready_answers)."""
+    return scope_codes(query, _bindings(query, params, on))
+
+
+def _bindings(query: NamedQuery, params: Mapping[str, str] | None, on: Target) -> dict:
+    bindings = bind_parameters(list(query.params), dict(params or {}), query.defaults)
+    return resolve_scope(query, bindings, on.codes_named)
 
 
 def why_empty(question: Question, result: QueryResult, *, on: Target) -> str | None:

@@ -104,7 +104,13 @@ def _write_solutions(solutions: ox.QuerySolutions, key: str, out: CappedBuffer, 
             out.exceeded = True
             raise AnswerTooLarge("bytes", f"the answer is larger than {out.max_bytes:,} bytes") from None
         raise
-    data = tsv.getvalue()
+    return write_tsv_answer(tsv.getvalue(), key, out, max_rows=max_rows)
+
+
+def write_tsv_answer(data: bytes, key: str, out: CappedBuffer, *, max_rows: int) -> int:
+    """Write a SELECT answer given in SPARQL TSV (Oxigraph's, one line per row) in the format `key`, within
+    `max_rows` and the buffer's bytes; returns its rows. Answers worked out ahead (kg.serve.ready_answers) are
+    written here too, so that they come out byte for byte as a worker's."""
     rows = data.count(b"\n") - 1  # the header line, then one line per row
     if rows > max_rows:
         raise AnswerTooLarge("rows", f"the answer has more than {max_rows:,} rows")

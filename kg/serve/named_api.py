@@ -9,13 +9,15 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from ..errors import QueryError
-from ..query.ask import Question, prepare, why_empty
+from ..query.ask import Question, prepare, scope_of, why_empty
 from ..query.catalogue import NamedQuery
-from ..query.formats import BOM, plain_tsv, result_from_sparql_tsv
+from ..query.formats import BOM, AnswerTooLarge, CappedBuffer, plain_tsv, result_from_sparql_tsv, write_tsv_answer
 from ..query.local import BuiltStore
 from ..query.results import QueryResult
-from .result_formats import formats_for
+from .limits import ServerLimits
+from .result_formats import AnswerFormat, formats_for
 from .sparql_protocol import ProtocolError
+from .worker_process import WorkerAnswer, too_large
 
 API_PREFIX = "/api/queries"
 # URL parameters of every operation, never query parameters: the answer format, the time limit (seconds), and
@@ -52,6 +54,14 @@ def listing(queries: list[NamedQuery]) -> dict:
 def prepared(query: NamedQuery, params: list[tuple[str, str]], built: BuiltStore) -> Question:
     """The question with its parameters bound, from the URL's parameters (RESERVED excepted), as kg.query.prepare
     makes it: a question about one municipality runs on that municipality's graphs."""
+    given = _given(params)
+    try:
+        return prepare(query, given, on=built)
+    except QueryError as exc:   # an unknown municipality too: what it may have meant is in the message
+        raise ProtocolError(400, str(exc)) from None
+
+
+def _given(params: list[tuple[str, str]]) -> dict[str, str]:
     given: dict[str, str] = {}
     for name, value in params:
         if name in RESERVED:
@@ -59,10 +69,28 @@ def prepared(query: NamedQuery, params: list[tuple[str, str]], built: BuiltStore
         if name in given:
             raise ProtocolError(400, f"parameter {name} is given more than once")
         given[name] = value
+    return given
+
+
+def scope_of_call(query: NamedQuery, params: list[tuple[str, str]], built: BuiltStore) -> list[str] | None:
+    """The municipality codes a call of a one-municipality question asks about (kg.query.ask.scope_of), or None."""
+    if not query.scope:
+        return None
     try:
-        return prepare(query, given, on=built)
-    except QueryError as exc:   # an unknown municipality too: what it may have meant is in the message
+        return scope_of(query, _given(params), on=built)
+    except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
+
+
+def ready_answer(tsv: bytes, fmt: AnswerFormat, limits: ServerLimits) -> WorkerAnswer:
+    """An answer worked out ahead (SPARQL TSV, kg.serve.ready_answers) in the format asked for, within the limits
+    a worker keeps: what a worker would have answered, byte for byte."""
+    out = CappedBuffer(limits.max_bytes)
+    try:
+        rows = write_tsv_answer(tsv, fmt.key, out, max_rows=limits.max_rows)
+    except AnswerTooLarge as exc:
+        return too_large(exc.limit, str(exc))
+    return WorkerAnswer(status=200, media_type=fmt.media_type, body=out.getvalue(), rows=rows)
 
 
 def explanation(question: Question, built: BuiltStore) -> str | None:

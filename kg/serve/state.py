@@ -25,6 +25,7 @@ from ..rdf.files import parse_rdf_file
 from .answer_cache import AnswerCache
 from .limits import ServerLimits
 from .query_page import render_query_page
+from .ready_answers import ReadyAnswers
 from .site_pages import ResourceSite
 from .store_choice import StoreChoice, StorePolicy
 from .workers import QueryPool
@@ -45,6 +46,7 @@ class ServerState:
     query_page: str
     version: str
     answers: AnswerCache
+    ready: ReadyAnswers  # the one-municipality questions answered for every municipality at once
     # Queries running or waiting, by client address: one Counter for the server's life, handed from state to
     # state, so that a client's queries still running on the previous build count against its cap.
     running: Counter = field(default_factory=Counter)
@@ -57,6 +59,7 @@ class ServerState:
         return self.build.root.name
 
     async def close(self) -> None:
+        self.ready.close()
         await self.pool.close()
         if self.lease is not None:
             self.lease.release()
@@ -98,11 +101,13 @@ async def open_state(project: Project, build: BuildPaths, *, limits: ServerLimit
     await pool.start()
     if previous is not None:
         pool.replaced = previous.pool.replaced  # for /health: the server's count, not this build's
+    ready = ReadyAnswers(opened.queries)
+    ready.start(pool)
     return ServerState(
         limits=limits, build=build, built=opened.built, triples=opened.triples, graphs=opened.graphs, pool=pool,
         site=opened.site, queries={q.name: q for q in opened.queries},
         query_page=render_query_page(opened.queries, limits=limits, build_id=build.root.name, on=opened.built),
-        version=_version(), answers=AnswerCache(limits.cache_bytes),
+        version=_version(), answers=AnswerCache(limits.cache_bytes), ready=ready,
         running=previous.running if previous is not None else Counter(),
         lease=lease, store_choice=choice)
 

@@ -27,6 +27,9 @@ class QueryJob:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     base_iri: str | None = None     # what relative IRIs in the query resolve against (the endpoint's URL)
+    # False only for the server's own jobs (kg.serve.ready_answers: every municipality's answer at once), which
+    # no client can send: the answer is not capped by the rows and bytes a client may have.
+    capped: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ def serve_jobs(connection, store: ox.Store, *, max_rows: int, max_bytes: int) ->
 
 def run_job(store: ox.Store, job: QueryJob, *, max_rows: int, max_bytes: int) -> WorkerAnswer:
     fmt = format_by_key(job.format_key)
+    if not job.capped:
+        max_rows = max_bytes = sys.maxsize
     out = CappedBuffer(max_bytes)
     try:
         answer = store.query(job.text, base_iri=job.base_iri, **dataset_options(job))
@@ -86,10 +91,10 @@ def run_job(store: ox.Store, job: QueryJob, *, max_rows: int, max_bytes: int) ->
     try:
         rows = write_answer(answer, fmt.key, out, max_rows=max_rows)
     except AnswerTooLarge as exc:
-        return _too_large(exc.limit, str(exc))
+        return too_large(exc.limit, str(exc))
     except Exception as exc:
         if out.exceeded:
-            return _too_large("bytes", f"the answer is larger than {max_bytes:,} bytes")
+            return too_large("bytes", f"the answer is larger than {max_bytes:,} bytes")
         return plain(500, f"the query failed while running: {exc}")
     return WorkerAnswer(status=200, media_type=fmt.media_type, body=out.getvalue(), rows=rows)
 
@@ -111,7 +116,7 @@ def dataset_options(job: QueryJob) -> dict:
     return {"use_default_graph_as_union": True}
 
 
-def _too_large(limit: str, message: str) -> WorkerAnswer:
+def too_large(limit: str, message: str) -> WorkerAnswer:
     return plain(503, f"{message}, the limit of this server.\n"
                       "Ask for less: add LIMIT, select fewer variables or narrow the pattern.", limit=limit)
 

@@ -103,8 +103,9 @@ class QueryPool:
 
     async def run(self, job: QueryJob, *, timeout: float | None = None) -> WorkerAnswer:
         """The worker's answer, or a 503 when the time is up (the query is then stopped for good). `timeout` may
-        only shorten the server's limit."""
-        timeout = min(timeout, self.limits.timeout) if timeout else self.limits.timeout
+        only shorten the server's limit, except for the server's own (uncapped) jobs."""
+        if job.capped or not timeout:
+            timeout = min(timeout, self.limits.timeout) if timeout else self.limits.timeout
         if self._closing:
             return plain(503, "the server is stopping or has switched builds; the query was not run; send it again")
         started = time.monotonic()
