@@ -133,6 +133,7 @@ def main(argv=None) -> int:
             if not args.skip_queries:
                 run.embedded_queries()
                 run.memory_queries()
+                run.ready_answers_check()
                 run.query_end_to_end()
             run.rdflib_queries()
             run.virtuoso_queries()
