@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build.manifest import BuildManifest
+from ..build.manifest import BuildManifest, read_manifest_file
 from ..errors import QueryError
 from ..project import Project
 from ..query.ask import ask
@@ -46,3 +48,50 @@ def write_answers(project: Project, store: ox.Store, site: Path, *, manifest: Bu
             write_answer_file(result, site / answer_path(query.name, fmt), fmt, bom=True, title=query.name)
             written.append(answer_path(query.name, fmt))
     return written
+
+
+class AnswersElsewhere:
+    """write_answers in a process of its own, started now: the national questions take a minute or more, which the
+    publishing process spends on the dumps meanwhile (2 cores: after one municipality changed, few pages are
+    written and a core would otherwise wait). The process opens the built store read-only, as `kg query` does."""
+
+    def __init__(self, project: Project, store: Path, manifest: Path, site: Path):
+        context = multiprocessing.get_context("spawn")  # not fork: the publishing process has threads
+        self._receiving, sending = context.Pipe(duplex=False)
+        self.process = context.Process(target=_answers_main, name="kg-publish-answers", daemon=True,
+                                       args=(sending, project, str(store), str(manifest), str(site)))
+        self.process.start()
+        sending.close()
+
+    def result(self, say: Callable[[str], None]) -> list[str]:
+        """The paths written, once the process is done (what it had to say is said here)."""
+        try:
+            outcome, value, said = self._receiving.recv()
+        except EOFError:
+            self.process.join()
+            raise RuntimeError(f"writing the answers stopped unexpectedly (exit code {self.process.exitcode})") \
+                from None
+        self.process.join()
+        for message in said:
+            say(message)
+        if outcome != "ok":
+            raise RuntimeError(f"writing the answers failed: {value}")
+        return value
+
+    def stop(self) -> None:
+        """Stop it at once (the publish failed or was interrupted)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+
+def _answers_main(sending, project: Project, store: str, manifest: str, site: str) -> None:
+    # A Ctrl-C reaches the whole process group: the publishing process alone decides to stop, and terminates this.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    said: list[str] = []
+    try:
+        written = write_answers(project, ox.Store.read_only(store), Path(site), manifest=read_manifest_file(Path(manifest)),
+                                say=said.append)
+        sending.send(("ok", written, said))
+    except Exception as exc:  # said in the publishing process, which stops the publish
+        sending.send(("failed", f"{type(exc).__name__}: {exc}", said))

@@ -30,7 +30,7 @@ from ..query.catalogue import catalogue
 from ..rdf.files import parse_rdf_file
 from . import descriptions, hosting, locations
 from . import incremental as incremental_state
-from .answers import write_answers
+from .answers import AnswersElsewhere
 from .dumps import DumpSet, write_dumps
 from .page_phase import PagePhase, default_workers
 from .render import SiteRenderer
@@ -282,11 +282,14 @@ def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, iris: l
         _write(site / f"ontology.{fmt}", renderer.ontology_rdf(fmt))
         _write(site / f"shapes.{fmt}", renderer.shapes_rdf(fmt))
 
-    say("dumps")
-    dumps = write_dumps(store, site, manifest=manifest)
+    say("dumps, and the answers of the questions (CSV, XLSX) in a process of their own")
+    answering = AnswersElsewhere(project, job.build.store, job.build.manifest, site)
+    try:
+        dumps = write_dumps(store, site, manifest=manifest)
+        answers = answering.result(say)
+    finally:
+        answering.stop()
     triples = dumps.subset("all").triples
-    say("answers of the questions (CSV, XLSX)")
-    answers = write_answers(project, store, site, manifest=manifest, say=say)
     renderer.questions = catalogue(project.queries_dir)
     renderer.answer_files = _answer_files(answers)
 
