@@ -1,9 +1,9 @@
 """Answers of the named-query API kept for repeated calls.
 
-A server serves one build, which never changes while it runs (a new build needs a restart), so an answer stays
-right for as long as the process lives: the cache is keyed on the build as well as on the query text and the
-format, and holds at most a given number of bytes, dropping the least recently used answers first. Only complete
-answers (200) are kept: a timeout or a refusal is asked again.
+A build never changes once made, so an answer stays right for as long as its build is served (each build served
+has a cache of its own, kg.serve.state; the key names the build too). Answers are keyed on the question, its
+parameters and the format; the cache holds at most a given number of bytes, dropping the least recently used
+answers first. Only complete answers (200) are kept: a timeout or a refusal is asked again.
 """
 
 from __future__ import annotations
