@@ -130,6 +130,20 @@ def test_from_clauses_go_before_the_where_clause_only():
     assert with_from_clauses("SELECT * { ?s ?p ?o }", ["http://g/1"]) == "SELECT * FROM <http://g/1>\n{ ?s ?p ?o }"
 
 
+def test_from_clauses_go_after_a_construct_template():
+    # The template is CONSTRUCT's first group; the dataset clause belongs between it and the pattern.
+    cases = {
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }": "CONSTRUCT { ?s ?p ?o } FROM <http://g/1>\nWHERE { ?s ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }": "CONSTRUCT { ?s ?p ?o } FROM <http://g/1>\n{ ?s ?p ?o }",
+        "CONSTRUCT WHERE { ?s ?p ?o }": "CONSTRUCT FROM <http://g/1>\nWHERE { ?s ?p ?o }",
+        "CONSTRUCT { ?s <http://x/p> [ <http://x/q> ?o ] } { ?s ?p ?o }":
+            "CONSTRUCT { ?s <http://x/p> [ <http://x/q> ?o ] } FROM <http://g/1>\n{ ?s ?p ?o }",
+    }
+    for text, scoped in cases.items():
+        assert with_from_clauses(text, ["http://g/1"]) == scoped
+        ox.Store().query(scoped)  # and an engine reads it
+
+
 def test_kg_query_runs_a_scoped_question_on_the_municipalitys_graphs(built):
     done = run_kg("query", "04-plan-tree", "--param", "municipality=132055", "--format", "csv",
                   build_dir=built.build_dir)

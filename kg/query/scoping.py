@@ -147,7 +147,8 @@ def named_terms(text: str) -> set[str] | None:
 
 
 def with_from_clauses(text: str, graphs: list[str], *, bound: str | None = None) -> str:
-    """The query with `FROM <graph>` lines before its WHERE (or its first top-level `{`). `bound`: the same text
+    """The query with `FROM <graph>` lines before its WHERE (or its first top-level `{` that is not a CONSTRUCT
+    template: the dataset clause comes after the template). `bound`: the same text
     with its parameters' VALUES block opening the WHERE group (kg.query.params.bound_query_text), which leaves
     everything before that group where it was: the place is found in `text`, whose tokens are remembered (a
     named query's), and the lines go into `bound`."""
@@ -158,15 +159,21 @@ def with_from_clauses(text: str, graphs: list[str], *, bound: str | None = None)
 
 def from_clause_position(text: str) -> int | None:
     depth = 0
+    template = False  # inside `CONSTRUCT { … }`, whose group is the template, not the pattern
     for token in significant(tokenize(text)):
+        word = token.text.upper() if token.kind == "word" else ""
         if token.text == "{":
-            if depth == 0:
+            if depth == 0 and not template:
                 return token.start
             depth += 1
         elif token.text == "}":
             depth -= 1
-        elif token.kind == "word" and token.text.upper() == "WHERE" and depth == 0:
+            if depth == 0:
+                template = False
+        elif depth == 0 and word == "WHERE":
             return token.start
+        elif depth == 0 and word == "CONSTRUCT":
+            template = True
     return None
 
 
