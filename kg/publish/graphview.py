@@ -75,6 +75,17 @@ class GraphView:
         # Every page links to the same predicates, kinds and places: where each is shown is worked out once.
         self.page_of = lru_cache(maxsize=65536)(self._page_of)
         self.labels = lru_cache(maxsize=65536)(self._labels)
+        self._subject_iris: frozenset[str] | None = None
+
+    def subject_iris(self) -> frozenset[str]:
+        """Every IRI that is the subject of a statement, read once (one query: 9 s for the nation of 1,741
+        municipalities, where bringing its 3.5 million quads into Python takes half a minute) for what needs them
+        all: the list of pages, the ontology's terms, and `described` for each of them."""
+        if self._subject_iris is None:
+            answer = self.store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
+                                      use_default_graph_as_union=True)
+            self._subject_iris = frozenset(row[0].value for row in answer)
+        return self._subject_iris
 
     # -- statements ------------------------------------------------------------------------------------
 
@@ -122,6 +133,13 @@ class GraphView:
         return [s.subject.value for s in self.pointing_to(iri)
                 if s.predicate.value == predicate and isinstance(s.subject, ox.NamedNode)]
 
+    def subject_count(self, predicate: str, iri: str) -> int:
+        """len(subjects(predicate, iri)), read by predicate and object rather than from every statement pointing to
+        `iri`: a plan's summary on the home page counts its elements, and merging all that points to each of the
+        nation's 3,500 plans took 7 s."""
+        found = {q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(iri), None)}
+        return sum(1 for subject in found if isinstance(subject, ox.NamedNode))
+
     def types(self, iri: str) -> set[str]:
         return set(self.iris(iri, RDF_TYPE))
 
@@ -140,6 +158,8 @@ class GraphView:
     def _described(self, iri: str) -> bool:
         """Whether the store says anything about `iri`: its first statement, not all of them (a unit's page links
         the 40,000 values of the nation in that unit, and each link asks whether its value has a page)."""
+        if self._subject_iris is not None and iri in self._subject_iris:
+            return True  # read already (a site's list of pages): 270,000 lookups in the store saved nationally
         return next(self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None), None) is not None
 
     def query(self, text: str, *, bindings: dict[str, Term] | None = None):

@@ -80,9 +80,9 @@ def ontology_doc(view: GraphView, builder: PageBuilder, *, page: str = "ontology
 
 def _ontology_terms(view: GraphView) -> set[str]:
     """Every term of our namespace that the store describes (each gets an anchor on the ontology page)."""
-    answer = view.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), ?prefix)) }",
-                        bindings={"prefix": ox.Literal(locations.ONTOLOGY_IRI + "#")})
-    return {row["s"].value for row in answer}
+    # From the subjects the site reads once anyway (a query of its own here scanned every statement: 12 s nationally).
+    prefix = locations.ONTOLOGY_IRI + "#"
+    return {iri for iri in view.subject_iris() if iri.startswith(prefix)}
 
 
 def _term_doc(view: GraphView, builder: PageBuilder, iri: str, page: str) -> TermDoc:

@@ -107,9 +107,8 @@ def plan_summary(view: GraphView, builder: PageBuilder, plan: str, page: str, *,
     start = view.first_literal(plan, JPP + "startFiscalYear")
     end = view.first_literal(plan, JPP + "endFiscalYear")
     period = view.first_literal(plan, JPP + "periodLabel") or (f"{start or ''}〜{end or ''}年度" if start or end else "")
-    members = view.subjects(JPP + "inPlan", plan)
     return PlanSummary(builder.link(plan, page), view.label(specific[0]) if specific else "", period,
-                       indicators, len(members))
+                       indicators, view.subject_count(JPP + "inPlan", plan))
 
 
 def viewpoint_matrix(view: GraphView, builder: PageBuilder, municipalities: list[MunicipalitySummary], page: str) -> Matrix:

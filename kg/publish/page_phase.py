@@ -21,6 +21,18 @@ POOL_FROM = 2000
 CHUNK = 250
 
 
+# A dump this large holds far more than POOL_FROM pages (the nation's 864 MB hold 270,000; 2,000 take some 6 MB):
+# the pool is started before the pages are counted.
+LARGE_DUMP_BYTES = 64 * 2**20
+
+
+def _large(settings: PageSettings) -> bool:
+    try:
+        return settings.dataset is not None and os.path.getsize(settings.dataset) >= LARGE_DUMP_BYTES
+    except OSError:
+        return False
+
+
 def default_workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
@@ -46,6 +58,10 @@ class PagePhase:
         self.settings = replace(self.settings, replace=incremental)
         todo = self._incremental() if incremental else None
         if todo is None:
+            if self.workers > 1 and _large(self.settings):
+                # Started before the list of pages is read (11 s nationally), which its workers spend reading the
+                # build's dump (13 s): a core would otherwise wait.
+                self.pool = PagePool(self.settings, workers=self.workers)
             self.pages, self.skipped = self.renderer.resource_iris()
             todo = self.pages
             self.say(f"pages for {len(todo)} resources")
@@ -53,8 +69,9 @@ class PagePhase:
         # The vocabularies' pages first: a concept used all over the nation has a long page, better not left last.
         todo = sorted(todo, key=lambda iri: (not iri.startswith(locations.BASE_IRI + "vocab/"), iri))
         self.progress = Progress("pages", len(todo), self.say)
-        if len(todo) >= POOL_FROM and self.workers > 1:
+        if self.pool is None and len(todo) >= POOL_FROM and self.workers > 1:
             self.pool = PagePool(self.settings, workers=self.workers)
+        if self.pool is not None:
             self.pool.start(todo, chunk=CHUNK, on_done=self._done)
         elif todo:
             writer = PageWriter(self.settings, store=self.renderer.view.store)

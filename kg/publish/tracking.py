@@ -100,6 +100,10 @@ class TrackedGraphView(GraphView):
         self.page_of = TrackedCache(self._page_of, self.reads)
         self.labels = TrackedCache(self._tracked_labels, self.reads)
 
+    def subject_count(self, predicate: str, iri: str) -> int:
+        self.reads.pointing(iri)   # some of its statements as object: read as `pointing_to` reads them
+        return super().subject_count(predicate, iri)
+
     def _tracked_labels(self, iri: str) -> dict[str, list[str]]:
         self.reads.about(iri)   # some of its statements as subject: read as `about` reads them
         return self._labels(iri)
