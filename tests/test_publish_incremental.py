@@ -176,3 +176,39 @@ def test_an_interrupted_publish_removes_its_work_and_workers_and_leaves_the_site
     assert not list((built.build_dir / "publish-state").glob("*.partial-*"))
     after = {name: (p.stat().st_mtime_ns, p.stat().st_size) for name, p in files_of(published).items()}
     assert after == before
+
+
+def test_pages_are_the_same_whoever_writes_them_and_a_large_dump_starts_the_workers_first(built, tmp_path,
+                                                                                          monkeypatch):
+    """Pages written by worker processes (each reading the build's dump into memory) are byte for byte those this
+    process writes from the built store: blank nodes keep the dump's names. A large dump starts the workers before
+    the pages are listed."""
+    import rdflib.compare  # noqa: F401  (isomorphic graphs, for VoID)
+
+    from kg.namespaces import BASE_IRI
+    from kg.publish import page_phase
+    from kg.publish.render import SiteRenderer
+    from kg.publish.site import PublishOptions, publish_site
+
+    alone = tmp_path / "alone"
+    publish_site(built, out=alone, base_iri=BASE_IRI, options=PublishOptions(workers=1, incremental=False))
+
+    events: list[str] = []
+    pool_init, listing = page_phase.PagePool.__init__, SiteRenderer.resource_iris
+
+    def noting_pool(self, *args, **kwargs):
+        events.append("pool")
+        pool_init(self, *args, **kwargs)
+
+    def noting_listing(self):
+        events.append("list")
+        return listing(self)
+
+    monkeypatch.setattr(page_phase, "LARGE_DUMP_BYTES", 0)   # the seeds' dump counts as large
+    monkeypatch.setattr(page_phase.PagePool, "__init__", noting_pool)
+    monkeypatch.setattr(SiteRenderer, "resource_iris", noting_listing)
+    pooled = tmp_path / "pooled"
+    publish_site(built, out=pooled, base_iri=BASE_IRI, options=PublishOptions(workers=2, incremental=False))
+    assert events == ["pool", "list"]       # one pool, started first
+    assert any("_:" in p.read_text(encoding="utf-8") for p in (pooled / "id" / "source").glob("*.html"))
+    assert_same_site(pooled, alone)

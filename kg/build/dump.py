@@ -84,6 +84,15 @@ def read_dump_section(paths: BuildPaths, section: DumpSection) -> list[ox.Triple
     return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)]
 
 
+def memory_store_from_dump(dataset: Path | str) -> ox.Store:
+    """The build's dataset dump in a store in memory, holding the dump's own blank node names, as the built store
+    does (Store.bulk_load would name them afresh at random: a page or an answer would then differ with the store
+    it was read from, and from one load to the next). As quick as bulk_load: 12.5 s for the nation."""
+    store = ox.Store()
+    store.bulk_extend(ox.parse(path=str(dataset), format=ox.RdfFormat.N_QUADS))
+    return store
+
+
 def write_store_from_dump(paths: BuildPaths) -> None:
     """The store, bulk-loaded from the dataset dump (streamed, not held in memory).
 

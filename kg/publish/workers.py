@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..build.dump import memory_store_from_dump
 from ..build.manifest import BuildManifest, read_manifest_file
 from ..rdf.files import parse_rdf_file
 from . import locations
@@ -72,7 +73,7 @@ class PageWriter:
         self.settings = settings
         self.site = Path(settings.site)
         if store is None:
-            store = _memory_store(settings.dataset) if settings.dataset else ox.Store.read_only(settings.store)
+            store = memory_store_from_dump(settings.dataset) if settings.dataset else ox.Store.read_only(settings.store)
         shapes = [t for f in settings.shape_files for t in parse_rdf_file(Path(f)).triples]
         self.renderer = TrackedSiteRenderer(store, base=settings.base,
                                             manifest=read_manifest_file(Path(settings.manifest)),
@@ -111,12 +112,6 @@ class PageWriter:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-
-
-def _memory_store(dataset: str) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=dataset, format=ox.RdfFormat.N_QUADS)
-    return store
 
 
 def _unlink(path: Path) -> None:

@@ -24,8 +24,7 @@ import signal
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
 
-import pyoxigraph as ox
-
+from ..build.dump import memory_store_from_dump
 from .worker_process import WORKER_NAME, die_with_parent, name_process, serve_jobs
 
 STORE_PROCESS_NAME = "kg-serve-store"
@@ -38,8 +37,7 @@ def zygote_main(control: Connection, server_pid: int, dump_path: str, max_rows: 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel: no zombies
     try:
-        store = ox.Store()
-        store.bulk_load(path=dump_path, format=ox.RdfFormat.N_QUADS)
+        store = memory_store_from_dump(dump_path)
     except Exception as exc:  # said to the server, which reports it in /health and tries again later
         control.send(("failed", f"cannot load {dump_path}: {exc}"))
         return
