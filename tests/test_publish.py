@@ -615,3 +615,23 @@ def test_site_paths_links_and_schemes():
     assert locations.safe_external_href("https://example.org/x") == "https://example.org/x"
     for other in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "file:///etc/passwd", "mailto:a@b", "//evil"):
         assert locations.safe_external_href(other) is None, other
+
+
+def test_a_tracked_count_of_subjects_notes_the_statements_pointing_to_its_resource():
+    from kg.publish.graphview import GraphView
+    from kg.publish.tracking import TrackedGraphView
+
+    ns, graph = "http://example.org/", ox.NamedNode("http://example.org/g")
+    plan, in_plan = ox.NamedNode(ns + "plan"), ox.NamedNode(ns + "inPlan")
+    store = ox.Store()
+    for member in ("a", "b"):      # b stated in two graphs: counted once
+        store.add(ox.Quad(ox.NamedNode(ns + member), in_plan, plan, graph))
+    store.add(ox.Quad(ox.NamedNode(ns + "b"), in_plan, plan, ox.NamedNode(ns + "g2")))
+    store.add(ox.Quad(ox.BlankNode(), in_plan, plan, graph))          # not a resource: not counted
+    store.add(ox.Quad(ox.NamedNode(ns + "c"), ox.NamedNode(ns + "other"), plan, graph))
+    assert GraphView(store).subject_count(in_plan.value, plan.value) == \
+        len(GraphView(store).subjects(in_plan.value, plan.value)) == 2
+    tracked = TrackedGraphView(store)
+    tracked.reads.push()
+    assert tracked.subject_count(in_plan.value, plan.value) == 2
+    assert tracked.reads.pop() == (frozenset(), frozenset({plan.value}))
