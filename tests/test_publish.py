@@ -167,6 +167,25 @@ def test_editorial_and_inferred_statements_are_marked(site):
     assert "本プロジェクトの編集者による分類" in link   # a resource attributed to jpp:ProjectEditors
 
 
+def test_a_value_is_drawn_as_markup_with_its_language_datatype_and_badge_and_its_text_escaped(site):
+    from kg.publish.pages import Link, ValueView
+    from kg.publish.templating import value_html
+
+    drawn = str(value_html(ValueView(None, text="<b>5</b> & more", lang="en", datatype="xsd:decimal",
+                                     kind="editorial")))
+    assert drawn == ('<span class="literal" lang="en">&lt;b&gt;5&lt;/b&gt; &amp; more</span>'
+                     ' <span class="lang-tag">en</span> <span class="datatype">xsd:decimal</span> '
+                     '<span class="badge badge-editorial" title="本プロジェクトによる分類（編集上の判断）で、文書の記載ではありません">'
+                     '分類<span lang="en"> project\'s classification</span></span>')
+    assert str(value_html(ValueView(Link("青梅市", "x.html", "https://example.org/x"), kind="inferred"))) == (
+        '<a href="x.html" title="https://example.org/x">青梅市</a> <span class="badge badge-inferred" '
+        'title="オントロジーから推論された記述です">推論<span lang="en"> inferred</span></span>')
+    # On the pages: an editorial literal (a link's wording) is a literal's markup, never markup shown as text.
+    link = (site / "id/plan/132055/strategy-2/link-well-being-health.html").read_text(encoding="utf-8")
+    assert '<span class="literal" lang="ja">' in link and "badge-editorial" in link
+    assert not [page for page in html_files(site) if "&lt;span" in page.read_text(encoding="utf-8")]
+
+
 def test_plan_page_has_a_chart_per_kpi_with_values_years_and_breakdowns(site):
     html = (site / OME_PAGE).read_text(encoding="utf-8")
     charts = re.findall(r"<svg [^>]*class=\"kpi-chart\".*?</svg>", html, re.S)

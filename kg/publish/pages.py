@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..namespaces import JPP, PROV, RDF, RDF_TYPE, RDFS, SKOS, XSD, compact
 from ..rdf.terms import natural_key
 from . import charts, locations
-from .graphview import EDITORIAL, INFERRED, GraphView, Statement
+from .graphview import EDITORIAL, INFERRED, KIND_NAMES, GraphView, Statement
 from .indicators import drawn_chart, plan_indicators
 from .property_names import MORE_PROPERTY_NAMES
 from .tracking import cache_for
@@ -27,11 +27,6 @@ from .vocabulary import (
     PARENT_PREDICATES,
     PROVENANCE_PREDICATES,
 )
-
-KIND_NAMES = {
-    EDITORIAL: ("分類", "本プロジェクトによる分類（編集上の判断）で、文書の記載ではありません", "project's classification"),
-    INFERRED: ("推論", "オントロジーから推論された記述です", "inferred"),
-}
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
+
+from .graphview import KIND_NAMES
 
 
 @lru_cache(maxsize=1)
@@ -15,7 +17,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("kg.publish", "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       auto_reload=False)  # templates do not change while a site is written
-    env.globals["link"] = link_html
+    env.globals.update(link=link_html, value=value_html, kind_badge=kind_badge_html)
     return env
 
 
@@ -29,3 +31,31 @@ def link_html(link) -> Markup:
         external = ' class="external" rel="noopener"' if link.external else ""
         return Markup(f'<a href="{escape(link.href)}"{external} title="{escape(link.iri)}">{escape(link.text)}</a>')
     return Markup(f'<span class="iri-text" title="{escape(link.iri)}">{escape(link.text)}</span>')
+
+
+def value_html(value) -> Markup:
+    """A value of a property (kg.publish.pages.ValueView) as HTML: its link, or the literal with its language and
+    datatype, then the badge of its kind. A function for the reason link_html is one (half a million values)."""
+    # Plain strings joined, then marked safe once: a str added to a Markup would be escaped.
+    if value.link:
+        parts = [link_html(value.link)]
+    else:
+        lang = f' lang="{escape(value.lang)}"' if value.lang else ""
+        parts = [f'<span class="literal"{lang}>{escape(value.text)}</span>']
+        if value.lang and value.lang != "ja":
+            parts.append(f' <span class="lang-tag">{escape(value.lang)}</span>')
+        if value.datatype:
+            parts.append(f' <span class="datatype">{escape(value.datatype)}</span>')
+    if value.kind:
+        parts += [" ", kind_badge_html(value.kind)]
+    return Markup("".join(parts))
+
+
+@cache
+def kind_badge_html(kind: str) -> Markup:
+    """The badge of a statement that is not a source's fact (KIND_NAMES); nothing for a source's fact."""
+    if kind not in KIND_NAMES:
+        return Markup("")
+    name, explanation, name_en = KIND_NAMES[kind]   # our own words, with nothing to escape
+    return Markup(f'<span class="badge badge-{kind}" title="{explanation}">{name}<span lang="en"> {name_en}'
+                  '</span></span>')
