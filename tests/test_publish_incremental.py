@@ -181,8 +181,8 @@ def test_an_interrupted_publish_removes_its_work_and_workers_and_leaves_the_site
 def test_pages_are_the_same_whoever_writes_them_and_a_large_dump_starts_the_workers_first(built, tmp_path,
                                                                                           monkeypatch):
     """Pages written by worker processes (each reading the build's dump into memory) are byte for byte those this
-    process writes from the built store: blank nodes keep the dump's names. A large dump starts the workers before
-    the pages are listed."""
+    process writes from the built store: blank nodes keep the dump's names. So are the answers, written by a worker.
+    A large dump starts the workers before the pages are listed."""
     import rdflib.compare  # noqa: F401  (isomorphic graphs, for VoID)
 
     from kg.namespaces import BASE_IRI
@@ -207,8 +207,13 @@ def test_pages_are_the_same_whoever_writes_them_and_a_large_dump_starts_the_work
     monkeypatch.setattr(page_phase, "LARGE_DUMP_BYTES", 0)   # the seeds' dump counts as large
     monkeypatch.setattr(page_phase.PagePool, "__init__", noting_pool)
     monkeypatch.setattr(SiteRenderer, "resource_iris", noting_listing)
-    pooled = tmp_path / "pooled"
-    publish_site(built, out=pooled, base_iri=BASE_IRI, options=PublishOptions(workers=2, incremental=False))
+    pooled, said = tmp_path / "pooled", []
+    publish_site(built, out=pooled, base_iri=BASE_IRI, options=PublishOptions(workers=2, incremental=False),
+                 progress=said.append)
     assert events == ["pool", "list"]       # one pool, started first
+    # The answers were written by a worker from its store in memory, and are those of the built store (compared
+    # below with the rest of the site).
+    assert any("answers of the questions (CSV, XLSX) by a page worker" in line for line in said), said
+    assert len(list((pooled / "answers").glob("*.csv"))) >= 10
     assert any("_:" in p.read_text(encoding="utf-8") for p in (pooled / "id" / "source").glob("*.html"))
     assert_same_site(pooled, alone)

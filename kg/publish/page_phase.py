@@ -10,11 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..build.store import BuildPaths
+from ..project import Project
 from . import locations
 from .incremental import PageTable, State, changes, graph_digests, link_tree
 from .progress import Progress
 from .render import SiteRenderer
-from .workers import SUFFIXES, PagePool, PageRecord, PageSettings, PageWriter, page_files
+from .workers import SUFFIXES, AnswersInPool, PagePool, PageRecord, PageSettings, PageWriter, page_files
 
 # Below this many pages a pool costs more (starting workers, each opening the store) than it saves.
 POOL_FROM = 2000
@@ -39,14 +40,18 @@ def default_workers() -> int:
 
 class PagePhase:
     def __init__(self, renderer: SiteRenderer, settings: PageSettings, *, build: BuildPaths,
-                 previous: tuple[State, Path] | None, workers: int, say: Callable[[str], None]):
-        """`previous`: the state of the previous site and its folder, to keep what did not change (None: all)."""
+                 previous: tuple[State, Path] | None, workers: int, say: Callable[[str], None],
+                 answers_of: Project | None = None):
+        """`previous`: the state of the previous site and its folder, to keep what did not change (None: all).
+        `answers_of`: a project whose questions' answers the workers write, if there are workers (`answers`)."""
         self.renderer, self.settings, self.build, self.manifest = renderer, settings, build, renderer.manifest
         self.previous, self.previous_site = previous if previous is not None else (None, None)
         self.workers, self.say = workers, say
         self.site = Path(settings.site)
         self.table = PageTable()
         self.pool: PagePool | None = None
+        self.answers_of = answers_of
+        self.answers: AnswersInPool | None = None
         self.rendered = 0
         self.mode = "from nothing"
 
@@ -72,6 +77,9 @@ class PagePhase:
         if self.pool is None and len(todo) >= POOL_FROM and self.workers > 1:
             self.pool = PagePool(self.settings, workers=self.workers)
         if self.pool is not None:
+            if self.answers_of is not None:
+                # Before the pages: the answers take a worker half a minute, better not left for last.
+                self.answers = self.pool.answers(self.answers_of)
             self.pool.start(todo, chunk=CHUNK, on_done=self._done)
         elif todo:
             writer = PageWriter(self.settings, store=self.renderer.view.store)

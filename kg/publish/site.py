@@ -247,11 +247,11 @@ def _write_site(job: _Job, *, publication: descriptions.Publication):
                             base=base, sparql_endpoint=endpoint, site=str(site), replace=False,
                             dataset=str(build.dataset))
     phase = PagePhase(renderer, settings, build=build, previous=(previous, job.out) if previous else None,
-                      workers=job.options.workers or default_workers(), say=say)
+                      workers=job.options.workers or default_workers(), say=say, answers_of=project)
     try:
         phase.start()
         # Meanwhile (the workers write the pages) this process writes the rest.
-        triples, dumps = _write_documents(job, store, renderer, phase.pages, publication=publication)
+        triples, dumps = _write_documents(job, store, renderer, phase, publication=publication)
         phase.finish()
     finally:
         phase.stop()
@@ -270,9 +270,11 @@ def _marker(out: Path) -> dict | None:
         return None
 
 
-def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, iris: list[str], *,
+def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, phase: PagePhase, *,
                      publication: descriptions.Publication):
-    """The site but its resource pages: documents, dumps, answers, descriptions, indexes, server rules."""
+    """The site but its resource pages (`phase` writes them): documents, dumps, answers, descriptions, indexes,
+    server rules."""
+    iris = phase.pages
     base = publication.base
     project, site, manifest, say = job.project, job.site, job.manifest, job.say
     say("ontology, vocabularies and shapes")
@@ -282,8 +284,10 @@ def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, iris: l
         _write(site / f"ontology.{fmt}", renderer.ontology_rdf(fmt))
         _write(site / f"shapes.{fmt}", renderer.shapes_rdf(fmt))
 
-    say("dumps, and the answers of the questions (CSV, XLSX) in a process of their own")
-    answering = AnswersElsewhere(project, job.build.store, job.build.manifest, site)
+    # The answers are written by a page worker when there are workers, else by a process of their own.
+    say("dumps, and the answers of the questions (CSV, XLSX) " +
+        ("by a page worker" if phase.answers else "in a process of their own"))
+    answering = phase.answers or AnswersElsewhere(project, job.build.store, job.build.manifest, site)
     try:
         dumps = write_dumps(store, site, manifest=manifest)
         answers = answering.result(say)

@@ -20,8 +20,10 @@ import pyoxigraph as ox
 
 from ..build.dump import memory_store_from_dump
 from ..build.manifest import BuildManifest, read_manifest_file
+from ..project import Project
 from ..rdf.files import parse_rdf_file
 from . import locations
+from .answers import write_answers
 from .charts import is_indicator
 from .graphview import GraphView
 from .render import SiteRenderer
@@ -136,6 +138,15 @@ def _write_chunk(iris: list[str]) -> list[PageRecord]:
     return _WRITER.write_pages(iris)
 
 
+def _write_answers(project: Project) -> tuple[list[str], list[str]]:
+    """write_answers on the worker's store: (paths written, what it had to say)."""
+    assert _WRITER is not None
+    said: list[str] = []
+    written = write_answers(project, _WRITER.renderer.view.store, _WRITER.site, manifest=_WRITER.renderer.manifest,
+                            say=said.append)
+    return written, said
+
+
 def chunks(iris: list[str], size: int) -> list[list[str]]:
     return [iris[i:i + size] for i in range(0, len(iris), size)]
 
@@ -153,6 +164,10 @@ class PagePool:
                                                error_callback=self._errors.append)
                          for part in chunks(iris, chunk)]
 
+    def answers(self, project: Project) -> AnswersInPool:
+        """The named questions' answers (kg.publish.answers), written by the next free worker."""
+        return AnswersInPool(self.pool.apply_async(_write_answers, (project,)))
+
     def wait(self) -> None:
         for pending in self._pending:
             pending.wait()
@@ -164,3 +179,25 @@ class PagePool:
     def terminate(self) -> None:
         self.pool.terminate()
         self.pool.join()
+
+
+class AnswersInPool:
+    """The answers written by a page worker, from the store in memory it writes pages from: the nation's questions
+    take a third of the time they take on the built store in a process of their own (kg.publish.answers
+    .AnswersElsewhere), which would also compete with the workers for the cores."""
+
+    def __init__(self, pending):
+        self.pending = pending
+
+    def result(self, say: Callable[[str], None]) -> list[str]:
+        """The paths written, once the worker is done (what it had to say is said here)."""
+        try:
+            written, said = self.pending.get()
+        except Exception as exc:  # said by the publishing process, which stops the publish
+            raise RuntimeError(f"writing the answers failed: {type(exc).__name__}: {exc}") from exc
+        for message in said:
+            say(message)
+        return written
+
+    def stop(self) -> None:
+        """Nothing of its own to stop: the pool is stopped with the pages."""
