@@ -6,6 +6,7 @@ depends on where the site is hosted (--base-iri). Triple counts and byte sizes a
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,16 +121,22 @@ def void_description(store: ox.Store, dumps: DumpSet, publication: Publication, 
         for key in sorted({d.format.w3c_format for d in entry.dumps}):
             add(node, VOID + "feature", _n(W3C_FORMATS + key))
     for cls, count in stats["class_partitions"]:
-        part = ox.BlankNode()
+        part = _partition("class", cls)
         add(dataset, VOID + "classPartition", part)
         add(part, VOID + "class", _n(cls))
         add(part, VOID + "entities", _lit(count, XSD + "integer"))
     for prop, count in stats["property_partitions"]:
-        part = ox.BlankNode()
+        part = _partition("property", prop)
         add(dataset, VOID + "propertyPartition", part)
         add(part, VOID + "property", _n(prop))
         add(part, VOID + "triples", _lit(count, XSD + "integer"))
     return t
+
+
+def _partition(kind: str, iri: str) -> ox.BlankNode:
+    """A partition's node, named after what it partitions by: the same VoID file from one publish to the next (a
+    fresh blank node each time would make an unchanged site's VoID differ)."""
+    return ox.BlankNode(f"{kind}-{hashlib.sha256(iri.encode('utf-8')).hexdigest()[:24]}")
 
 
 # Counts over the distinct triples of all graphs, by Oxigraph (GRAPH ?g and DISTINCT: a triple stated in two files
