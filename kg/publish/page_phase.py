@@ -40,23 +40,21 @@ def default_workers() -> int:
 
 class PagePhase:
     def __init__(self, renderer: SiteRenderer, settings: PageSettings, *, build: BuildPaths,
-                 previous: tuple[State, Path] | None, workers: int, say: Callable[[str], None],
-                 answers_of: Project | None = None):
-        """`previous`: the state of the previous site and its folder, to keep what did not change (None: all).
-        `answers_of`: a project whose questions' answers the workers write, if there are workers (`answers`)."""
+                 previous: tuple[State, Path] | None, workers: int, say: Callable[[str], None]):
+        """`previous`: the state of the previous site and its folder, to keep what did not change (None: all)."""
         self.renderer, self.settings, self.build, self.manifest = renderer, settings, build, renderer.manifest
         self.previous, self.previous_site = previous if previous is not None else (None, None)
         self.workers, self.say = workers, say
         self.site = Path(settings.site)
         self.table = PageTable()
         self.pool: PagePool | None = None
-        self.answers_of = answers_of
         self.answers: AnswersInPool | None = None
         self.rendered = 0
         self.mode = "from nothing"
 
-    def start(self) -> None:
-        """Work out which pages to write and set the workers on them."""
+    def start(self, *, answers_of: Project | None = None) -> None:
+        """Work out which pages to write and set the workers on them; if there are workers, on the answers of
+        `answers_of`'s questions too (`answers`)."""
         self.graphs = graph_digests(self.build.dataset, self.manifest)
         incremental = self.previous is not None and self.previous_site is not None
         # Kept pages are links into the previous site: a page written again replaces its link, never writes into it.
@@ -77,9 +75,9 @@ class PagePhase:
         if self.pool is None and len(todo) >= POOL_FROM and self.workers > 1:
             self.pool = PagePool(self.settings, workers=self.workers)
         if self.pool is not None:
-            if self.answers_of is not None:
+            if answers_of is not None:
                 # Before the pages: the answers take a worker half a minute, better not left for last.
-                self.answers = self.pool.answers(self.answers_of)
+                self.answers = self.pool.answers(answers_of)
             self.pool.start(todo, chunk=CHUNK, on_done=self._done)
         elif todo:
             writer = PageWriter(self.settings, store=self.renderer.view.store)

@@ -247,9 +247,9 @@ def _write_site(job: _Job, *, publication: descriptions.Publication):
                             base=base, sparql_endpoint=endpoint, site=str(site), replace=False,
                             dataset=str(build.dataset))
     phase = PagePhase(renderer, settings, build=build, previous=(previous, job.out) if previous else None,
-                      workers=job.options.workers or default_workers(), say=say, answers_of=project)
+                      workers=job.options.workers or default_workers(), say=say)
     try:
-        phase.start()
+        phase.start(answers_of=project)
         # Meanwhile (the workers write the pages) this process writes the rest.
         triples, dumps = _write_documents(job, store, renderer, phase, publication=publication)
         phase.finish()
