@@ -35,8 +35,8 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 class Statement(NamedTuple):
-    # A named tuple rather than a frozen dataclass: a national publish makes some thirty million of them, and a
-    # tuple is made at a third of the cost.
+    # A named tuple rather than a frozen dataclass: a national publish makes millions of them, and a frozen
+    # dataclass sets each field through object.__setattr__.
     subject: ox.NamedNode | ox.BlankNode
     predicate: ox.NamedNode
     object: Term
