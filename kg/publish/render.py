@@ -140,11 +140,16 @@ class SiteRenderer:
         """What the store says about a resource (its own statements, all graphs) in Turtle, JSON-LD or N-Triples."""
         if fmt not in RDF_FORMATS:
             raise ValueError(f"format must be one of {', '.join(RDF_FORMATS)}")
-        statements = self.view.about(iri)
-        if not statements:
-            return None
-        triples = sorted({ox.Triple(s.subject, s.predicate, s.object) for s in statements}, key=str)
-        return _serialize(triples, fmt)
+        triples = self._own_triples(iri)
+        return _serialize(triples, fmt) if triples else None
+
+    def resource_rdfs(self, iri: str) -> dict[str, bytes | None]:
+        """resource_rdf in every format (RDF_FORMATS), the statements gathered and sorted once for all."""
+        triples = self._own_triples(iri)
+        return {fmt: _serialize(triples, fmt) if triples else None for fmt in RDF_FORMATS}
+
+    def _own_triples(self, iri: str) -> list[ox.Triple]:
+        return sorted({ox.Triple(s.subject, s.predicate, s.object) for s in self.view.about(iri)}, key=str)
 
     def indicator_svg(self, iri: str) -> str | None:
         _chart, svg = self.builder.indicator_chart(iri)
