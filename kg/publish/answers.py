@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..build.dump import memory_store_from_dump
 from ..build.manifest import BuildManifest, read_manifest_file
 from ..errors import QueryError
 from ..project import Project
@@ -53,13 +54,18 @@ def write_answers(project: Project, store: ox.Store, site: Path, *, manifest: Bu
 class AnswersElsewhere:
     """write_answers in a process of its own, started now: the national questions take a minute or more, which the
     publishing process spends on the dumps meanwhile (2 cores: after one municipality changed, few pages are
-    written and a core would otherwise wait). The process opens the built store read-only, as `kg query` does."""
+    written and a core would otherwise wait).
 
-    def __init__(self, project: Project, store: Path, manifest: Path, site: Path):
+    The process reads the build's dataset dump into a store in memory (kg.build.dump.memory_store_from_dump), as
+    the page workers do: for the nation of 1,741 municipalities 13 s of reading and 42 s of questions, against
+    107 s on the built store (which it opens read-only, as `kg query` does, when there is no dump)."""
+
+    def __init__(self, project: Project, store: Path, manifest: Path, site: Path, *, dataset: Path | None = None):
         context = multiprocessing.get_context("spawn")  # not fork: the publishing process has threads
         self._receiving, sending = context.Pipe(duplex=False)
         self.process = context.Process(target=_answers_main, name="kg-publish-answers", daemon=True,
-                                       args=(sending, project, str(store), str(manifest), str(site)))
+                                       args=(sending, project, str(store), str(manifest), str(site),
+                                             str(dataset) if dataset is not None else None))
         self.process.start()
         sending.close()
 
@@ -85,12 +91,13 @@ class AnswersElsewhere:
         self.process.join()
 
 
-def _answers_main(sending, project: Project, store: str, manifest: str, site: str) -> None:
+def _answers_main(sending, project: Project, store: str, manifest: str, site: str, dataset: str | None) -> None:
     # A Ctrl-C reaches the whole process group: the publishing process alone decides to stop, and terminates this.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     said: list[str] = []
     try:
-        written = write_answers(project, ox.Store.read_only(store), Path(site), manifest=read_manifest_file(Path(manifest)),
+        opened = memory_store_from_dump(dataset) if dataset else ox.Store.read_only(store)
+        written = write_answers(project, opened, Path(site), manifest=read_manifest_file(Path(manifest)),
                                 say=said.append)
         sending.send(("ok", written, said))
     except Exception as exc:  # said in the publishing process, which stops the publish

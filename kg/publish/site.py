@@ -121,6 +121,8 @@ def publish_site(project: Project, *, out: Path, base_iri: str, sparql_endpoint:
                     staging.mkdir(parents=True)
                     job = _Job(project, staging, out, build, manifest, state, state_staging, say, options)
                     result = _write_site(job, publication=descriptions.Publication(base, endpoint))
+                    if out.exists():   # said: removing a national site's million files takes minutes of its own
+                        say("the new site in place of the previous one, which is removed")
                     _move_into_place(staging, out)
                     _move_into_place(state_staging, state)
                 except KeyboardInterrupt:
@@ -287,7 +289,8 @@ def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, phase: 
     # The answers are written by a page worker when there are workers, else by a process of their own.
     say("dumps, and the answers of the questions (CSV, XLSX) " +
         ("by a page worker" if phase.answers else "in a process of their own"))
-    answering = phase.answers or AnswersElsewhere(project, job.build.store, job.build.manifest, site)
+    answering = phase.answers or AnswersElsewhere(project, job.build.store, job.build.manifest, site,
+                                                     dataset=job.build.dataset)
     try:
         dumps = write_dumps(store, site, manifest=manifest)
         answers = answering.result(say)
