@@ -15,12 +15,18 @@ class Progress:
         self.done = 0
         self.started = self.clock()
         self._last = self.started
+        # The rate is measured from the first advance on: what came before it (workers starting, reading the
+        # build's dump) is not the pace of the rest, and counted in, it made the first lines of a national publish
+        # say "about 16.7 h left" for a step of 8 minutes.
+        self._first: tuple[float, int] | None = None
         self._lock = threading.Lock()   # advanced from the pool's result thread
 
     def advance(self, count: int) -> None:
         with self._lock:
-            self.done += count
             now = self.clock()
+            self.done += count
+            if self._first is None:
+                self._first = (now, self.done)
             if now - self._last >= self.every or self.done >= self.total:
                 self._last = now
                 self.say(self.line(now))
@@ -31,8 +37,9 @@ class Progress:
         text = f"{self.what} {self.done}/{self.total} ({percent}%)"
         if self.done >= self.total:
             return f"{text}, {_duration(now - self.started)}"
-        if self.done:
-            left = (now - self.started) / self.done * (self.total - self.done)
+        if self._first is not None and self.done > self._first[1] and now > self._first[0]:
+            since, done_then = self._first
+            left = (now - since) / (self.done - done_then) * (self.total - self.done)
             return f"{text}, about {_duration(left)} left"
         return text
 
