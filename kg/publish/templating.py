@@ -62,8 +62,9 @@ def kind_badge_html(kind: str) -> Markup:
 
 
 def outline_html(nodes) -> Markup:
-    """A plan's outline (kg.publish.pages.OutlineNode, nested) as nested lists. A function, not a recursive macro: a
-    national plan's outline has hundreds of nodes, and a macro call per node took a plan's page 15 ms."""
+    """A plan's outline (kg.publish.pages.OutlineNode, nested) as nested lists. A function, not a recursive macro,
+    for link_html's reason: a plan's outline has hundreds of nodes, and in a profile of 3,000 consecutive national
+    pages (38 of them plans) the macro took a tenth of the CPU of them all."""
     parts = ['<ul class="outline">\n']
     for node in nodes:
         parts.append(f"  <li>{link_html(node.link)}")
