@@ -186,6 +186,32 @@ def test_a_value_is_drawn_as_markup_with_its_language_datatype_and_badge_and_its
     assert not [page for page in html_files(site) if "&lt;span" in page.read_text(encoding="utf-8")]
 
 
+def test_a_plan_outline_is_nested_lists_in_the_documents_order_with_its_text_escaped(site):
+    from kg.publish.pages import Link, OutlineNode
+    from kg.publish.templating import outline_html
+
+    tree = [OutlineNode(Link("目標1 <b>&</b>", "a.html", "https://example.org/a"),
+                        [OutlineNode(Link("方向①", None, "https://example.org/b"))]),
+            OutlineNode(Link("目標2", "c.html", "https://example.org/c"))]
+    assert str(outline_html(tree)) == (
+        '<ul class="outline">\n'
+        '  <li><a href="a.html" title="https://example.org/a">目標1 &lt;b&gt;&amp;&lt;/b&gt;</a><ul class="outline">\n'
+        '  <li><span class="iri-text" title="https://example.org/b">方向①</span></li>\n'
+        '</ul>\n</li>\n'
+        '  <li><a href="c.html" title="https://example.org/c">目標2</a></li>\n'
+        '</ul>\n')
+    # Ome's strategy: its basic goals, each with its basic directions, as the document orders them.
+    page = (site / OME_PAGE).read_text(encoding="utf-8")
+    outline = page[page.index('<section class="plan-outline"'):]
+    outline = outline[:outline.index("</section>")]
+    hrefs = re.findall(r'href="strategy-2/([^"]+)\.html"', outline)
+    assert hrefs[:6] == ["goal-1", "goal-1/direction-1", "goal-1/direction-2",
+                         "goal-2", "goal-2/direction-1", "goal-2/direction-2"]
+    # One list for the goals, one inside each goal that has directions.
+    assert outline.count('<ul class="outline">') == 1 + len({h.split("/")[0] for h in hrefs if "/" in h})
+    assert "&lt;" not in outline and "基本目標1 子どもを生み・育て" in outline
+
+
 def test_plan_page_has_a_chart_per_kpi_with_values_years_and_breakdowns(site):
     html = (site / OME_PAGE).read_text(encoding="utf-8")
     charts = re.findall(r"<svg [^>]*class=\"kpi-chart\".*?</svg>", html, re.S)

@@ -110,8 +110,9 @@ class PageWriter:
 
     def _write(self, path: str, data: str | bytes) -> None:
         # Each folder made once (the 1,741 municipalities share one folder; a mkdir per file was a system call for
-        # nothing). Paths are strings and the file is written by os calls: a national site has a million files, and
-        # pathlib's objects and open() cost a worker a tenth of its time. A failed write fails the publish.
+        # nothing). Paths are strings and the file is written by os calls, without pathlib's objects and Python's
+        # buffered file: a national site has a million files, and writing them was a seventh of a worker's user CPU
+        # (measured on 3,000 pages). A failed write fails the publish.
         folder = os.path.dirname(path)
         if folder not in self._folders:
             os.makedirs(folder, exist_ok=True)
