@@ -21,6 +21,18 @@ class KgError(Exception):
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  → {self.hint}"
 
+    def __reduce__(self):
+        # Whole across processes (a publish's worker raises, the publishing process reports): pickling an exception
+        # calls its class with its args again, which loses the hint and breaks subclasses with other parameters.
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls: type[KgError], args: tuple, state: dict) -> KgError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class RdfSyntaxError(KgError):
     """A file that is not well-formed RDF, located by file, line and column."""

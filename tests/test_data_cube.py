@@ -19,7 +19,7 @@ from kg.publish.cube import (
     validated_cube,
 )
 from kg.publish.cube_constraints import CONSTRAINTS
-from kg.publish.dumps import CUBE_FILE, write_dumps
+from kg.publish.dumps import CUBE_FILE, write_cube
 
 PREFIXES = sparql_prefixes("jpp", "vk", "cbd", "bd", "u", "q", "qb", "sdmx-dimension", "sdmx-measure", "xsd", "rdfs")
 OBSERVATION = ox.NamedNode(QB + "Observation")
@@ -195,13 +195,13 @@ def test_the_build_must_hold_the_structure():
 
 
 def test_kg_publish_writes_the_cube_beside_the_dumps(store, tmp_path):
-    dumps = write_dumps(store, tmp_path)
-    assert dumps.cube is not None and dumps.cube.file == CUBE_FILE
+    cube, observations = write_cube(store, tmp_path)
+    assert cube.file == CUBE_FILE
     written = [ox.Triple(q.subject, q.predicate, q.object)
                for q in ox.parse(path=str(tmp_path / CUBE_FILE), format=ox.RdfFormat.TURTLE)]
-    assert len(set(written)) == dumps.cube.statements
+    assert len(set(written)) == cube.statements
     assert check_integrity(written) == []  # the file as a reader gets it, parsed again
-    assert len(_observations(written)) == dumps.observations > 10
+    assert len(_observations(written)) == observations > 10
     structure = list(store.quads_for_pattern(None, None, None, ox.NamedNode(CUBE_GRAPH)))
     assert structure and all(ox.Triple(q.subject, q.predicate, q.object) in set(written)
                              for q in structure if not isinstance(q.subject, ox.BlankNode))

@@ -203,9 +203,47 @@ def test_pages_are_the_same_whoever_writes_them_and_a_large_dump_starts_the_work
     publish_site(built, out=pooled, base_iri=BASE_IRI, options=PublishOptions(workers=2, incremental=False),
                  progress=said.append)
     assert events == ["pool", "list"]       # one pool, started first
-    # The answers were written by a worker from its store in memory, and are those of the built store (compared
-    # below with the rest of the site).
-    assert any("answers of the questions (CSV, XLSX) by a page worker" in line for line in said), said
+    # The answers and the Data Cube were written by a worker from its store in memory, and are those of the built
+    # store (compared below with the rest of the site, the cube among the dumps).
+    assert any("answers of the questions (CSV, XLSX) and the Data Cube by a page worker" in line for line in said), said
     assert len(list((pooled / "answers").glob("*.csv"))) >= 10
     assert any("_:" in p.read_text(encoding="utf-8") for p in (pooled / "id" / "source").glob("*.html"))
     assert_same_site(pooled, alone)
+
+
+def test_a_data_cube_breaking_a_constraint_stops_the_publish_from_whichever_process_writes_it(tmp_path, monkeypatch):
+    """The Data Cube is checked and written by the process that writes the answers (one of its own, or a page
+    worker): a constraint it breaks there stops kg publish with the violation named and exit code 1, and nothing of
+    the site is left behind."""
+    from kg.project import default_project
+    from kg.publish import page_phase
+    from kg.publish.cube import CubeInvalid
+    from kg.publish.site import PublishOptions, publish_site
+
+    root = small_project(tmp_path / "project")
+    structure = root / "ontology" / "cube.ttl"
+    text = structure.read_text(encoding="utf-8")
+    optional = "qb:componentProperty jpp:obsQualifier ; qb:componentRequired false"
+    assert optional in text
+    # A qualifier every observation must have: most have none (IC-13, required attributes).
+    structure.write_text(text.replace(optional, optional.replace("false", "true")), encoding="utf-8")
+    build_dir = tmp_path / "build"
+    built = run_kg("build", "-q", root=root, build_dir=build_dir)
+    assert built.returncode == 0, built.stdout + built.stderr
+
+    site = tmp_path / "site"
+    alone = run_kg("publish", "--out", str(site), root=root, build_dir=build_dir, timeout=300)
+    assert "in a process of their own" in alone.stderr
+    assert alone.returncode == 1, alone.stderr
+    assert "IC-13" in alone.stderr and "/observation/" in alone.stderr and "ontology/cube.ttl" in alone.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "project"]   # no site, no unfinished one
+
+    monkeypatch.setattr(page_phase, "LARGE_DUMP_BYTES", 0)   # a pool, whose worker writes the cube
+    said: list[str] = []
+    with pytest.raises(CubeInvalid) as error:
+        publish_site(default_project(root=root, build_dir=build_dir), out=site, base_iri=ID.removesuffix("id/"),
+                     options=PublishOptions(workers=2, incremental=False), progress=said.append)
+    assert any("by a page worker" in line for line in said), said
+    assert error.value.exit_code == 1 and [v.constraint for v in error.value.violations] == ["IC-13"]
+    assert "ontology/cube.ttl" in error.value.hint
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "project"]

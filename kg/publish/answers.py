@@ -3,6 +3,10 @@
 `answers/<query-name>.xlsx`, for every query in `queries/` (not the checks), asked with its default parameters as
 `kg query` asks it (kg.query.ask) and written by the same writers (kg.query.formats). The pages link to them by
 `answer_path`.
+
+kg publish has them written by a process holding the build in memory, a page worker or one of their own, which
+writes the Data Cube too (`write_answers_and_cube`): both are questions to the whole store, three or more times
+quicker in memory than on the built store, and the publishing process writes the dumps meanwhile.
 """
 
 from __future__ import annotations
@@ -10,18 +14,20 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..build.dump import memory_store_from_dump
 from ..build.manifest import BuildManifest, read_manifest_file
-from ..errors import QueryError
+from ..errors import KgError, QueryError
 from ..project import Project
 from ..query.ask import ask
 from ..query.catalogue import catalogue
 from ..query.formats import write_answer_file
 from ..query.local import BuiltStore
+from .dumps import Dump, write_cube
 
 ANSWERS_FOLDER = "answers"
 ANSWER_FORMATS = ("csv", "xlsx")
@@ -51,10 +57,25 @@ def write_answers(project: Project, store: ox.Store, site: Path, *, manifest: Bu
     return written
 
 
+@dataclass(frozen=True)
+class AnswersAndCube:
+    answers: list[str]         # the answers' paths in the site
+    cube: Dump                 # the Data Cube's file (kg.publish.dumps.write_cube)
+    observations: int          # its observations
+
+
+def write_answers_and_cube(project: Project, store: ox.Store, site: Path, *, manifest: BuildManifest | None,
+                           say: Callable[[str], None]) -> AnswersAndCube:
+    """write_answers, then the Data Cube (CubeInvalid if it breaks an integrity constraint)."""
+    answers = write_answers(project, store, site, manifest=manifest, say=say)
+    cube, observations = write_cube(store, site)
+    return AnswersAndCube(answers, cube, observations)
+
+
 class AnswersElsewhere:
-    """write_answers in a process of its own, started now: the national questions take a minute or more, which the
-    publishing process spends on the dumps meanwhile (2 cores: after one municipality changed, few pages are
-    written and a core would otherwise wait).
+    """write_answers_and_cube in a process of its own, started now: the national questions and the cube take two
+    minutes, which the publishing process spends on the dumps meanwhile (2 cores: after one municipality changed,
+    few pages are written and a core would otherwise wait).
 
     The process reads the build's dataset dump into a store in memory (kg.build.dump.memory_store_from_dump), as
     the page workers do: for the nation of 1,741 municipalities 13 s of reading and 42 s of questions, against
@@ -69,8 +90,9 @@ class AnswersElsewhere:
         self.process.start()
         sending.close()
 
-    def result(self, say: Callable[[str], None]) -> list[str]:
-        """The paths written, once the process is done (what it had to say is said here)."""
+    def result(self, say: Callable[[str], None]) -> AnswersAndCube:
+        """What was written, once the process is done (what it had to say is said here). A KgError there (a cube
+        that breaks a constraint) is raised here as it was raised."""
         try:
             outcome, value, said = self._receiving.recv()
         except EOFError:
@@ -80,6 +102,8 @@ class AnswersElsewhere:
         self.process.join()
         for message in said:
             say(message)
+        if isinstance(value, KgError):
+            raise value
         if outcome != "ok":
             raise RuntimeError(f"writing the answers failed: {value}")
         return value
@@ -97,8 +121,10 @@ def _answers_main(sending, project: Project, store: str, manifest: str, site: st
     said: list[str] = []
     try:
         opened = memory_store_from_dump(dataset) if dataset else ox.Store.read_only(store)
-        written = write_answers(project, opened, Path(site), manifest=read_manifest_file(Path(manifest)),
-                                say=said.append)
+        written = write_answers_and_cube(project, opened, Path(site), manifest=read_manifest_file(Path(manifest)),
+                                         say=said.append)
         sending.send(("ok", written, said))
-    except Exception as exc:  # said in the publishing process, which stops the publish
+    except KgError as exc:  # raised in the publishing process, which stops the publish
+        sending.send(("failed", exc, said))
+    except Exception as exc:
         sending.send(("failed", f"{type(exc).__name__}: {exc}", said))

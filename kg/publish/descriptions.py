@@ -85,8 +85,9 @@ class Publication:
     issued: ox.Literal | None = None         # the ontology's creation date
 
 
-def void_description(store: ox.Store, dumps: DumpSet, publication: Publication, *,
+def void_description(stats: dict, dumps: DumpSet, publication: Publication, *,
                      example_resources: list[str] = ()) -> list[ox.Triple]:
+    """The dataset's VoID description; `stats` are the store's counts (`statistics`)."""
     base, sparql_endpoint = publication.base, publication.sparql_endpoint
     modified, issued = publication.modified, publication.issued
     t: list[ox.Triple] = []
@@ -101,7 +102,6 @@ def void_description(store: ox.Store, dumps: DumpSet, publication: Publication, 
         add(dataset, VOID + "exampleResource", _n(iri))
     if sparql_endpoint:
         add(dataset, VOID + "sparqlEndpoint", _n(sparql_endpoint))
-    stats = _statistics(store)
     for name in ("entities", "distinctSubjects", "distinctObjects", "properties", "classes"):
         add(dataset, VOID + name, _lit(stats[name], XSD + "integer"))
     for namespace in stats["vocabularies"]:
@@ -151,7 +151,7 @@ _CLASSES = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{RD
     GROUP BY ?c"""
 
 
-def _statistics(store: ox.Store) -> dict:
+def statistics(store: ox.Store) -> dict:
     """Counts over the distinct triples of all graphs (a triple stated in two files counts once)."""
     counts = next(iter(store.query(_COUNTS)))
     properties = {row["p"].value: int(row["n"].value) for row in store.query(_PROPERTIES)}

@@ -287,25 +287,30 @@ def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, phase: 
         _write(site / f"shapes.{fmt}", renderer.shapes_rdf(fmt))
 
     # The answers are written by a page worker when there are workers, else by a process of their own.
-    say("dumps, and the answers of the questions (CSV, XLSX) " +
+    say("dumps; the answers of the questions (CSV, XLSX) and the Data Cube " +
         ("by a page worker" if phase.answers else "in a process of their own"))
     answering = phase.answers or AnswersElsewhere(project, job.build.store, job.build.manifest, site,
                                                      dataset=job.build.dataset)
     try:
         dumps = write_dumps(store, site, manifest=manifest)
-        answers = answering.result(say)
+        # VoID's counts while the answers and the Data Cube are still being written (they take longer than the
+        # dumps after a small change).
+        say("VoID's counts")
+        stats = descriptions.statistics(store)
+        written = answering.result(say)
     finally:
         answering.stop()
+    dumps.cube, dumps.observations = written.cube, written.observations
     triples = dumps.subset("all").triples
     renderer.questions = catalogue(project.queries_dir)
-    renderer.answer_files = _answer_files(answers)
+    renderer.answer_files = _answer_files(written.answers)
 
     say("VoID and DCAT")
     publication = replace(publication, modified=descriptions.xsd_datetime(manifest.built),
                           issued=_ontology_created(renderer))
     examples = [i for i in iris if i.startswith(locations.BASE_IRI + "id/municipality/")][:1] + \
                [i for i in iris if i.startswith(locations.BASE_IRI + "id/plan/") and i.count("/") == 7][:1]
-    void = descriptions.turtle(descriptions.void_description(store, dumps, publication, example_resources=examples))
+    void = descriptions.turtle(descriptions.void_description(stats, dumps, publication, example_resources=examples))
     _write(site / "void.ttl", void)
     _write(site / ".well-known" / "void", void)
     _write(site / "dcat.ttl", descriptions.turtle(descriptions.dcat_description(dumps, publication)))
