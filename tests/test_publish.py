@@ -517,13 +517,29 @@ def test_dcat_describes_every_distribution_with_its_size_type_and_licence(site):
     assert (dataset, DCTERMS.license, CC_BY) in dcat
     assert dcat.value(dataset, DCTERMS.modified) is not None
     distributions = list(dcat.objects(dataset, DCAT.distribution))
-    assert len(distributions) == 20
+    assert len(distributions) == 21   # six subsets in three formats, the dataset with graphs in two, the Data Cube
     for dist in distributions:
         path = _local(site, dcat.value(dist, DCAT.downloadURL))
         assert int(dcat.value(dist, DCAT.byteSize)) == path.stat().st_size, path
         assert (dist, DCTERMS.license, CC_BY) in dcat
         assert str(dcat.value(dist, DCAT.mediaType)).startswith("https://www.iana.org/assignments/media-types/")
+    cube = [d for d in distributions if str(dcat.value(d, DCAT.downloadURL)).endswith("/dumps/indicator-values-cube.ttl")]
+    assert len(cube) == 1
+    assert (cube[0], DCTERMS.conformsTo, rdflib.URIRef("http://www.w3.org/TR/vocab-data-cube/")) in dcat
     assert (None, DCAT.endpointURL, None) not in dcat   # no endpoint configured for this site
+
+
+def test_the_downloads_page_offers_the_data_cube_with_its_observations(site):
+    page = (site / "data.html").read_text(encoding="utf-8")
+    cube = site / "dumps" / "indicator-values-cube.ttl"
+    observations = sum(1 for t in ox.parse(path=str(cube), format=ox.RdfFormat.TURTLE)
+                       if t.predicate.value.endswith("#type") and t.object.value.endswith("cube#Observation"))
+    assert observations > 10
+    section = page[page.index('id="cube"'):]
+    section = section[:section.index("</section>")]
+    assert 'href="dumps/indicator-values-cube.ttl"' in section
+    assert f"<strong>{observations:,}</strong>" in section
+    assert f"{cube.stat().st_size:,} bytes" in section
 
 
 def test_base_iri_changes_descriptions_not_iris_and_names_the_endpoint(site, built, tmp_path):

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF_TYPE, RDFS, TURTLE_PREFIXES, VOID, XSD
 from . import locations
-from .dumps import DumpSet
+from .dumps import CUBE_DESCRIPTION, CUBE_TITLE, CUBE_TITLE_EN, Dump, DumpSet
 from .vocabulary import EDITORS
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
@@ -30,6 +30,7 @@ KEYWORDS = ("総合計画", "総合戦略", "地方創生", "デジタル田園�
 IANA = "https://www.iana.org/assignments/media-types/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
+DATA_CUBE_RECOMMENDATION = "http://www.w3.org/TR/vocab-data-cube/"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 
 
@@ -187,26 +188,34 @@ def dcat_description(dumps: DumpSet, publication: Publication) -> list[ox.Triple
     add(_n(EDITORS), RDF_TYPE, _n(FOAF + "Organization"))
     add(_n(EDITORS), FOAF + "name", _lit("JP Plan KG editors", lang="en"))
     add(_n(EDITORS), RDFS + "label", _lit("自治体計画ナレッジグラフ編集者", lang="ja"))
+    def distribution(dump: Dump, title: str, title_en: str, description: str) -> ox.NamedNode:
+        dist = _n(distribution_iri(dump.file))
+        add(dataset, DCAT + "distribution", dist)
+        add(dist, RDF_TYPE, _n(DCAT + "Distribution"))
+        add(dist, DCTERMS + "title", _lit(f"{title}（{dump.format.name}）", lang="ja"))
+        add(dist, DCTERMS + "title", _lit(f"{title_en} ({dump.format.name.split('（')[0].split(' (')[0]})", lang="en"))
+        unit = "quads" if dump.format.quads else "triples"
+        add(dist, DCTERMS + "description", _lit(f"{dump.statements} {unit}; {description}", lang="ja"))
+        add(dist, DCAT + "downloadURL", _n(base + dump.file))
+        add(dist, DCAT + "accessURL", _n(base + "data.html"))
+        add(dist, DCAT + "mediaType", _n(IANA + dump.format.media_type))
+        add(dist, DCTERMS + "format", _n(EU_FILE_TYPE + dump.format.eu_file_type))
+        if dump.format.gzip:
+            add(dist, DCAT + "compressFormat", _n(IANA + "application/gzip"))
+        add(dist, DCAT + "byteSize", _lit(dump.bytes, XSD + "nonNegativeInteger"))
+        add(dist, DCTERMS + "license", _n(CC_BY))
+        if modified is not None:
+            add(dist, DCTERMS + "modified", modified)
+        add(dist, DCTERMS + "conformsTo", _n(locations.ONTOLOGY_IRI))
+        return dist
+
     for entry in dumps.subsets:
         for dump in entry.dumps:
-            dist = _n(distribution_iri(dump.file))
-            add(dataset, DCAT + "distribution", dist)
-            add(dist, RDF_TYPE, _n(DCAT + "Distribution"))
-            add(dist, DCTERMS + "title", _lit(f"{entry.subset.title}（{dump.format.name}）", lang="ja"))
-            add(dist, DCTERMS + "title", _lit(f"{entry.subset.title_en} ({dump.format.name.split('（')[0].split(' (')[0]})", lang="en"))
-            unit = "quads" if dump.format.quads else "triples"
-            add(dist, DCTERMS + "description", _lit(f"{dump.statements} {unit}; {entry.subset.description}", lang="ja"))
-            add(dist, DCAT + "downloadURL", _n(base + dump.file))
-            add(dist, DCAT + "accessURL", _n(base + "data.html"))
-            add(dist, DCAT + "mediaType", _n(IANA + dump.format.media_type))
-            add(dist, DCTERMS + "format", _n(EU_FILE_TYPE + dump.format.eu_file_type))
-            if dump.format.gzip:
-                add(dist, DCAT + "compressFormat", _n(IANA + "application/gzip"))
-            add(dist, DCAT + "byteSize", _lit(dump.bytes, XSD + "nonNegativeInteger"))
-            add(dist, DCTERMS + "license", _n(CC_BY))
-            if modified is not None:
-                add(dist, DCTERMS + "modified", modified)
-            add(dist, DCTERMS + "conformsTo", _n(locations.ONTOLOGY_IRI))
+            distribution(dump, entry.subset.title, entry.subset.title_en, entry.subset.description)
+    if dumps.cube is not None:
+        cube = distribution(dumps.cube, CUBE_TITLE, CUBE_TITLE_EN,
+                            f"{dumps.observations} observations; {CUBE_DESCRIPTION}")
+        add(cube, DCTERMS + "conformsTo", _n(DATA_CUBE_RECOMMENDATION))
     if sparql_endpoint:
         service = _n(locations.DATASET_IRI + "/sparql")
         add(catalog, DCAT + "service", service)

@@ -28,6 +28,9 @@ from .graphview import EDITORIAL, INFERRED, ONTOLOGY, SOURCE, graph_kind
 DUMPS_FOLDER = "dumps"
 MAIN_NAME = "jp-plan-kg"
 CUBE_FILE = f"{DUMPS_FOLDER}/indicator-values-cube.ttl"
+CUBE_TITLE, CUBE_TITLE_EN = "指標の値（W3C Data Cube）", "Indicator values (W3C Data Cube)"
+CUBE_DESCRIPTION = ("指標の現状値・目標値・実績値を、自治体・計画・指標・期間・値の種類・内訳を次元とする観測として"
+                    "表したもの。データセットの一部ではなく、その見方の一つ。W3C Data Cube 勧告の整合性制約を満たすことを確かめてから書き出します。")
 
 
 @dataclass(frozen=True)

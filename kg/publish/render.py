@@ -15,6 +15,7 @@ from ..project import default_project
 from ..query.catalogue import NamedQuery, catalogue
 from . import locations
 from .coverage import coverage_view
+from .dumps import CUBE_DESCRIPTION, CUBE_TITLE, CUBE_TITLE_EN
 from .graphview import GraphView
 from .ontology_docs import ShapeDoc, ontology_doc, shape_anchors, shape_docs
 from .overview import overview
@@ -202,7 +203,9 @@ class SiteRenderer:
     def data_page(self, dumps, *, w3id_config: bool) -> str:
         """The downloads (`dumps`; None on kg serve, which has no dump files but its endpoint and API)."""
         page = "data.html"
-        return environment().get_template("data.html").render(dumps=dumps, w3id_config=w3id_config, **self._context(page))
+        return environment().get_template("data.html").render(
+            dumps=dumps, w3id_config=w3id_config, cube_title=CUBE_TITLE, cube_title_en=CUBE_TITLE_EN,
+            cube_description=CUBE_DESCRIPTION, **self._context(page))
 
 
 def question_list(queries: list[NamedQuery], answers: dict[str, dict[str, str]]) -> list[dict]:
