@@ -8,6 +8,8 @@ For each size (--sizes, default 100 and 1,741 municipalities) on a synthetic nat
     in memory (same N-Quads, same query text; runs over --rdflib-cap are reported as "> cap"), and on Virtuoso
     after kg push (when virtuoso-opensource is installed);
   * kg serve under load from a load generator on loopback: a named-query API call and a SPARQL query;
+  * kg publish from nothing, and again after one municipality's file changed (bench/publish_bench.py;
+    --skip-publish leaves it out, --publish measures it alone);
 then `kg query` end to end on the real data against a plain rdflib script (bench/query_bench.py). The report
 (with the issue's targets next to the figures) is printed and written to build/bench/report.md, the raw figures
 to build/bench/report.json.
@@ -85,6 +87,8 @@ def parse_args(argv=None):
     parser.add_argument("--publish", action="store_true",
                         help="measure kg publish only (bench/publish_bench.py): from nothing, and after one "
                              "municipality changed, against 10 min and 30 s")
+    parser.add_argument("--skip-publish", action="store_true",
+                        help="leave kg publish out of the full run (it ends each size, after the server)")
     parser.add_argument("--publish-timeout", type=float, default=3600.0, help="seconds one kg publish may take")
     args = parser.parse_args(argv)
     args.out = args.out.resolve()
@@ -138,7 +142,11 @@ def main(argv=None) -> int:
             run.rdflib_queries()
             run.virtuoso_queries()
             run.server_load()
+            if not args.skip_publish:    # last: it writes a million files, which must not slow the rest
+                run.results["publish"] = publish_benchmark(size, args, say=say, nation=run)
         lines += size_section(run.results, args=args)
+        if run.results.get("publish"):
+            lines += report(size, run.results["publish"])
         raw["sizes"].append(plain(run.results))
         _write(args, lines, raw)          # a partial report survives an interrupted run
         if size >= largest.get("size", 0):

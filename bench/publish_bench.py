@@ -14,10 +14,11 @@ import os
 import shutil
 from pathlib import Path
 
+from bench_report import PUBLISH_TARGETS_S
 from measure import run_child
 from national_steps import KG, ROOT, NationalRun, _with_one_value_changed
 
-TARGETS = {"from nothing": 600.0, "after one municipality changed": 30.0}
+TARGETS = PUBLISH_TARGETS_S
 
 
 def publish_step(root: Path, site: Path, *, label: str, say, timeout: float) -> dict:
@@ -28,17 +29,20 @@ def publish_step(root: Path, site: Path, *, label: str, say, timeout: float) -> 
             "note": "" if run.ok else run.failure(), "lines": phases, "stdout": run.stdout.strip()}
 
 
-def publish_benchmark(size: int, args, *, say) -> list[dict]:
-    nation = NationalRun(size, args, say=say)
-    if not nation.generate():
-        return [{"label": "generate", "ok": False, "note": nation.results["generate"].note}]
-    current = nation.root / "build" / "current"
-    reusing = args.reuse and current.exists()
-    if not reusing:
-        shutil.rmtree(nation.root / "build", ignore_errors=True)
+def publish_benchmark(size: int, args, *, say, nation: NationalRun | None = None) -> list[dict]:
+    """The two publishes at `size`. `nation`: one already generated and built by this run (the full bench/run,
+    after its queries), else generated (or reused) and built here (bench/run --publish)."""
+    fresh = False
+    if nation is None:
+        nation = NationalRun(size, args, say=say)
+        if not nation.generate():
+            return [{"label": "generate", "ok": False, "note": nation.results["generate"].note}]
+        fresh = not (args.reuse and (nation.root / "build" / "current").exists())
+        if fresh:
+            shutil.rmtree(nation.root / "build", ignore_errors=True)
     # Built even when reused: the build kept may be of other files (an earlier run's changed municipality); kg build
     # then redoes only what differs, and the site is published from the files as they are.
-    step = nation._build("again, as the files are now" if reusing else "from nothing")
+    step = nation._build("from nothing" if fresh else "again, as the files are now")
     if not step.ok:
         return [{"label": "build", "ok": False, "note": step.note}]
     site = nation.root / "build" / "site"
