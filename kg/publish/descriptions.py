@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ..namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF_TYPE, RDFS, TURTLE_PREFIXES, VOID, XSD
+from ..namespaces import DCAT, DCTERMS, FOAF, RDF_TYPE, RDFS, TURTLE_PREFIXES, VOID, XSD
 from . import locations
 from .dumps import CUBE_DESCRIPTION, CUBE_TITLE, CUBE_TITLE_EN, Dump, DumpSet
 from .vocabulary import EDITORS
@@ -86,9 +86,10 @@ class Publication:
     issued: ox.Literal | None = None         # the ontology's creation date
 
 
-def void_description(stats: dict, dumps: DumpSet, publication: Publication, *,
+def void_description(dumps: DumpSet, publication: Publication, *,
                      example_resources: list[str] = ()) -> list[ox.Triple]:
-    """The dataset's VoID description; `stats` are the store's counts (`statistics`)."""
+    """The dataset's VoID description: its counts (`dumps.counts`), subsets and files."""
+    stats = dumps.counts
     base, sparql_endpoint = publication.base, publication.sparql_endpoint
     modified, issued = publication.modified, publication.issued
     t: list[ox.Triple] = []
@@ -138,34 +139,6 @@ def _partition(kind: str, iri: str) -> ox.BlankNode:
     """A partition's node, named after what it partitions by: the same VoID file from one publish to the next (a
     fresh blank node each time would make an unchanged site's VoID differ)."""
     return ox.BlankNode(f"{kind}-{hashlib.sha256(iri.encode('utf-8')).hexdigest()[:24]}")
-
-
-# Counts over the distinct triples of all graphs, by Oxigraph (GRAPH ?g and DISTINCT: a triple stated in two files
-# counts once). Asked of the store rather than counted over every quad in Python: three times quicker with the
-# national reference data.
-_DISTINCT_TRIPLES = "{ SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-_COUNTS = f"""SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
-    (COUNT(DISTINCT ?entity) AS ?entities) WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-    BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), "{locations.BASE_IRI}id/"), ?s, ?unbound) AS ?entity) }}"""
-_PROPERTIES = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {_DISTINCT_TRIPLES} }} GROUP BY ?p"
-_CLASSES = f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{RDF_TYPE}> ?c }} FILTER(isIRI(?c)) }}
-    GROUP BY ?c"""
-
-
-def statistics(store: ox.Store) -> dict:
-    """Counts over the distinct triples of all graphs (a triple stated in two files counts once)."""
-    counts = next(iter(store.query(_COUNTS)))
-    properties = {row["p"].value: int(row["n"].value) for row in store.query(_PROPERTIES)}
-    classes = {row["c"].value: int(row["n"].value) for row in store.query(_CLASSES)}
-    namespaces = set()
-    for iri in list(properties) + list(classes):
-        for ns in PREFIXES.values():
-            if iri.startswith(ns) and "/graph/" not in ns and "/id/" not in ns:
-                namespaces.add(ns)
-    return {"entities": int(counts["entities"].value), "distinctSubjects": int(counts["subjects"].value),
-            "distinctObjects": int(counts["objects"].value), "properties": len(properties), "classes": len(classes),
-            "vocabularies": sorted(namespaces), "class_partitions": sorted(classes.items()),
-            "property_partitions": sorted(properties.items())}
 
 
 def dcat_description(dumps: DumpSet, publication: Publication) -> list[ox.Triple]:

@@ -24,6 +24,7 @@ from ..build.manifest import BuildManifest
 from ..namespaces import TURTLE_PREFIXES
 from .cube import build_cube
 from .graphview import EDITORIAL, INFERRED, ONTOLOGY, SOURCE, graph_kind
+from .void_counts import void_counts
 
 DUMPS_FOLDER = "dumps"
 MAIN_NAME = "jp-plan-kg"
@@ -112,6 +113,7 @@ class DumpSet:
     subsets: list[SubsetDumps]
     graphs: dict[str, int]    # named graph → triples
     quads: int
+    counts: dict = field(default_factory=dict)   # VoID's counts over the whole dataset (kg.publish.void_counts)
     # The indicator values as a Data Cube (write_cube): not a subset of the graph, a view of it; set by kg publish.
     cube: Dump | None = None
     observations: int = 0     # the cube's qb:Observations
@@ -170,6 +172,7 @@ def write_dumps(store: ox.Store, site: Path, *, manifest: BuildManifest | None =
                 writing.append((entry, _write_later(compressing, site, _file_name(subset.key, FORMATS[key]), triples,
                                                     FORMATS[key], len(triples))))
             if subset.key == "all":
+                result.counts = void_counts(triples)
                 for key in DATASET_FORMATS:
                     writing.append((entry, _write_later(compressing, site, _file_name("all", FORMATS[key]), quads,
                                                         FORMATS[key], len(quads))))

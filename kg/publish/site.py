@@ -292,12 +292,7 @@ def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, phase: 
     answering = phase.answers or AnswersElsewhere(project, job.build.store, job.build.manifest, site,
                                                      dataset=job.build.dataset)
     try:
-        dumps = write_dumps(store, site, manifest=manifest)
-        # VoID's counts before waiting for the answers and the Data Cube, written meanwhile by the other process:
-        # nationally after one change, that process (reading the dump, 42 s of questions, 56 s of cube) and the
-        # dumps with these counts take about as long.
-        say("VoID's counts")
-        stats = descriptions.statistics(store)
+        dumps = write_dumps(store, site, manifest=manifest)   # with VoID's counts
         written = answering.result(say)
     finally:
         answering.stop()
@@ -311,7 +306,7 @@ def _write_documents(job: _Job, store: ox.Store, renderer: SiteRenderer, phase: 
                           issued=_ontology_created(renderer))
     examples = [i for i in iris if i.startswith(locations.BASE_IRI + "id/municipality/")][:1] + \
                [i for i in iris if i.startswith(locations.BASE_IRI + "id/plan/") and i.count("/") == 7][:1]
-    void = descriptions.turtle(descriptions.void_description(stats, dumps, publication, example_resources=examples))
+    void = descriptions.turtle(descriptions.void_description(dumps, publication, example_resources=examples))
     _write(site / "void.ttl", void)
     _write(site / ".well-known" / "void", void)
     _write(site / "dcat.ttl", descriptions.turtle(descriptions.dcat_description(dumps, publication)))
