@@ -1,6 +1,10 @@
 """Where a national question's time goes, part by part, on the build in pyoxigraph's in-memory store.
 
-    python bench/query_parts.py DIR/build/current/dataset.nq [QUESTION ...]   (default: every national question)
+    python bench/query_parts.py NATION [QUESTION ...]      (default: every question)
+
+NATION is a synthetic nation bench/run has measured (build/bench/national-1741): its build's N-Quads dump is loaded,
+and the questions are the texts bench/run timed (NATION/bench-queries.json, parameters bound), so the totals here are
+the bench's in-memory figures.
 
 pyoxigraph's wheels evaluate an OPTIONAL, a UNION or a subquery on its own over the whole default graph and then
 hash-join it with the rest (no lateral joins), so a question costs at least what its parts cost alone. This prints,
@@ -12,6 +16,7 @@ still matched, which is the cost measured. Parts are found in the query text by 
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
@@ -23,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.build.dump import memory_store_from_dump  # noqa: E402
-from kg.query.catalogue import catalogue  # noqa: E402
 
 REPEAT = 3
 
@@ -54,6 +58,18 @@ def blocks(text: str) -> list[tuple[int, str, str]]:
     return [(depth - where_depth, kind, text[start:end]) for start, end, depth, kind in found]
 
 
+def where_clause(text: str) -> tuple[int, int]:
+    """(start, end) of the outer WHERE clause's group, braces included."""
+    start = text.upper().index("WHERE")
+    start = text.index("{", start)
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return start, i + 1
+    raise ValueError("unbalanced braces")
+
+
 def _without_comments(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
@@ -77,6 +93,14 @@ def profile(store: ox.Store, name: str, text: str) -> list[str]:
     body = _without_comments(text)
     seconds, rows = timed(store, body)
     lines = [f"{name}: {seconds * 1000:,.0f} ms, {rows:,} rows"]
+    start, end = where_clause(body)
+    # The whole question but its ORDER BY (and what follows it), and its WHERE clause alone counted: what sorting,
+    # and what projecting, DISTINCT and grouping cost beyond matching.
+    tail = body[end:]
+    unsorted = body[:end] + tail[:tail.upper().index("ORDER BY")] if "ORDER BY" in tail.upper() else body
+    lines.append(f"  without its ORDER BY: {timed(store, unsorted)[0] * 1000:,.0f} ms")
+    matching = f"{_prologue(body)}\nSELECT (COUNT(*) AS ?rows) WHERE {body[start:end]}"
+    lines.append(f"  its WHERE clause counted: {timed(store, matching)[0] * 1000:,.0f} ms")
     top_level = 0.0   # the parts at the top of the WHERE clause: each evaluated once, whatever the rest
     for depth, kind, group in blocks(body):
         alone = f"{_prologue(body)}\nSELECT (COUNT(*) AS ?rows) WHERE {{ {group} }}"
@@ -93,14 +117,18 @@ def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
-    dataset, wanted = Path(argv[0]), set(argv[1:])
+    nation, wanted = Path(argv[0]), set(argv[1:])
+    timed_texts = nation / "bench-queries.json"
+    if not timed_texts.exists():
+        print(f"{timed_texts} is missing: run bench/run on this nation first", file=sys.stderr)
+        return 2
     started = time.perf_counter()
+    dataset = nation / "build" / "current" / "dataset.nq"
     store = memory_store_from_dump(dataset)
     print(f"loaded {dataset} in {time.perf_counter() - started:.1f} s", flush=True)
-    for query in catalogue(ROOT / "queries"):
-        if (wanted and query.name not in wanted and query.name[:2] not in wanted) or (not wanted and query.params):
-            continue
-        print("\n".join(profile(store, query.name, query.text)), flush=True)
+    for query in json.loads(timed_texts.read_text(encoding="utf-8")):
+        if not wanted or query["name"] in wanted or query["name"][:2] in wanted:
+            print("\n".join(profile(store, query["name"], query["text"])), flush=True)
     return 0
 
 
