@@ -3,7 +3,8 @@
 Asserted and inferred triples stay distinguishable two ways: the dataset with its named graphs (TriG, N-Quads;
 one graph per source file, its inferred triples in graph/inferred/<the same name>, and graph/inferred for
 what no single file entails), and a separate dump per kind (source facts, the project's
-classification, ontology and vocabularies, inferred). The counts written into VoID are the counts of the files.
+classification, ontology and vocabularies, inferred). The counts written into VoID are the counts of the files, and
+VoID's dataset counts are taken here too (kg.publish.void_counts), over the whole dataset's distinct triples.
 
 Beside them, the indicator values as a W3C Data Cube (kg.publish.cube, `write_cube`), written only once it passes
 the Data Cube integrity constraints: a cube that breaks one stops kg publish (CubeInvalid). kg publish has it written
